@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.instructshift.model.CausalLM;
 import io.github.instructshift.model.ModelConfig;
+import io.github.instructshift.model.Tensors;
 
 /**
  * The paper's raw attribution: for each response token y_m, the gradient of its probability
@@ -90,9 +91,9 @@ public final class GradientAttributor {
             position[b * length + p + m - 1] = 1f;
             target[b * vocab + (int) response[m]] = 1f;
         }
-        NDArray embeddings = lm.embed(scope.create(ids, new Shape(count, length)));
-        NDArray positionMask = scope.create(position, new Shape(count, length, 1));
-        NDArray targetMask = scope.create(target, new Shape(count, vocab));
+        NDArray embeddings = lm.embed(Tensors.of(scope, ids, new Shape(count, length)));
+        NDArray positionMask = Tensors.of(scope, position, new Shape(count, length, 1));
+        NDArray targetMask = Tensors.of(scope, target, new Shape(count, vocab));
         NDArray gradient = lm.hiddenGradient(embeddings, hidden -> {
             NDArray read = hidden.toType(DataType.FLOAT32, false).mul(positionMask).sum(new int[] {1});
             NDArray probs = lm.unembed(read.toType(lm.dtype(), false)).toType(DataType.FLOAT32, false).softmax(-1);

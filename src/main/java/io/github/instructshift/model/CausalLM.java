@@ -103,7 +103,7 @@ public final class CausalLM implements AutoCloseable {
             }
         }
         Shape shape = new Shape(positions, dh);
-        return new NDArray[] {m.create(c, shape).toType(dtype, false), m.create(s, shape).toType(dtype, false)};
+        return new NDArray[] {Tensors.of(m, c, shape).toType(dtype, false), Tensors.of(m, s, shape).toType(dtype, false)};
     }
 
     public ModelConfig config() {
@@ -139,11 +139,9 @@ public final class CausalLM implements AutoCloseable {
     /** {@code [batch, tokens]} int64 ids → {@code [batch, tokens, d_model]} input embeddings. */
     public NDArray embed(NDArray ids) {
         Shape shape = ids.getShape();
-        NDArray flat = ids.reshape(-1);
-        NDArray rows = embedding.get(new NDIndex("{}", flat));
-        NDArray out = rows.reshape(shape.get(0), shape.get(1), config.hiddenSize());
-        out.attach(ids.getManager());
-        return out;
+        NDArray rows = embedding.get(new NDIndex("{}", ids.reshape(-1)));
+        rows.attach(ids.getManager());             // ops on a weight land in the weight's manager otherwise
+        return rows.reshape(shape.get(0), shape.get(1), config.hiddenSize());
     }
 
     /** Logits {@code [batch, tokens, vocab]} of a full (uncached) pass over ids {@code [batch, tokens]}. */
@@ -176,6 +174,8 @@ public final class CausalLM implements AutoCloseable {
         NDManager m = embeddings.getManager();
         NDArray cosT = cos.get(start + ":" + (start + tokens));
         NDArray sinT = sin.get(start + ":" + (start + tokens));
+        cosT.attach(m);                             // slices of the tables would pile up in the model's manager
+        sinT.attach(m);
         NDArray mask = attentionMask(m, start, tokens);
         NDArray x = embeddings.getDataType() == dtype ? embeddings : embeddings.toType(dtype, false);
         int h = config.numHeads();
@@ -255,7 +255,7 @@ public final class CausalLM implements AutoCloseable {
                 mask[t * keys + j] = visible ? 0f : Float.NEGATIVE_INFINITY;
             }
         }
-        NDArray array = m.create(mask, new Shape(tokens, keys));
+        NDArray array = Tensors.of(m, mask, new Shape(tokens, keys));
         return dtype == DataType.FLOAT32 ? array : array.toType(dtype, false);
     }
 
@@ -263,7 +263,7 @@ public final class CausalLM implements AutoCloseable {
     public float[][] sequenceLogits(long[] ids) {
         checkContext(ids.length);
         try (NDManager step = manager.newSubManager()) {
-            NDArray logits = logits(step.create(ids, new Shape(1, ids.length))).get(0).toType(DataType.FLOAT32, false);
+            NDArray logits = logits(Tensors.of(step, ids, new Shape(1, ids.length))).get(0).toType(DataType.FLOAT32, false);
             float[] flat = logits.toFloatArray();
             int vocab = (int) logits.getShape().get(1);
             float[][] rows = new float[ids.length][];
@@ -300,7 +300,7 @@ public final class CausalLM implements AutoCloseable {
                 }
                 long next;
                 try (NDManager scope = run.newSubManager()) {
-                    NDArray ids = scope.create(step, new Shape(1, step.length));
+                    NDArray ids = Tensors.of(scope, step, new Shape(1, step.length));
                     NDArray last = hidden(embed(ids), cache).get(new NDIndex(":, -1:, :"));
                     next = unembed(last).argMax().getLong();
                 }

@@ -27,6 +27,7 @@ import java.util.Map;
  *
  * <p>DJL 0.35.1's PyTorch engine aborts the JVM on any bfloat16 NDArray, so bf16 tensors are widened
  * here in Java (exact: a bf16 value is the top half of the float32 with the same value).
+ * Loading peaks at the model plus one tensor: each is mapped, copied into PyTorch and released.
  */
 public final class SafetensorsFile {
     /** Tensors larger than this are mapped in row blocks (a single Java buffer holds under 2 GiB). */
@@ -138,7 +139,7 @@ public final class SafetensorsFile {
 
     /**
      * Loads tensor {@code name} into {@code manager} as {@code target} (FLOAT32 or FLOAT16) on the
-     * manager's device. Same-dtype CPU loads are zero-copy views of the mapped file.
+     * manager's device.
      */
     public NDArray load(String name, NDManager manager, DataType target) {
         Entry e = entries.get(name);
@@ -174,14 +175,19 @@ public final class SafetensorsFile {
         ByteBuffer mapped = map(begin, (long) count * e.elementBytes());
         NDManager cpu = manager.getDevice().isGpu() ? manager.newSubManager(ai.djl.Device.cpu()) : manager;
         try {
-            NDArray onCpu = switch (e.dtype) {
-                case "F32" -> convert(cpu.create(mapped, shape, DataType.FLOAT32), target);
-                case "F16" -> convert(cpu.create(mapped, shape, DataType.FLOAT16), target);
-                case "F64" -> convert(cpu.create(mapped, shape, DataType.FLOAT64), target);
-                case "BF16" -> cpu.create(widenBf16(mapped, count, target), shape, target);
+            ByteBuffer source = switch (e.dtype) {
+                case "F32", "F16", "F64" -> mapped;
+                case "BF16" -> widenBf16(mapped, count, target);
                 default -> throw new CheckpointException(path + ": tensor '" + e.name + "' has dtype "
                         + e.dtype + "; weights must be F32, F16, BF16 or F64");
             };
+            DataType stored = switch (e.dtype) {
+                case "F32" -> DataType.FLOAT32;
+                case "F16" -> DataType.FLOAT16;
+                case "F64" -> DataType.FLOAT64;
+                default -> target;
+            };
+            NDArray onCpu = owned(cpu.create(source, shape, stored), target);
             if (cpu == manager) {
                 return onCpu;
             }
@@ -195,13 +201,15 @@ public final class SafetensorsFile {
         }
     }
 
-    private static NDArray convert(NDArray array, DataType target) {
-        if (array.getDataType() == target) {
-            return array;
-        }
-        NDArray converted = array.toType(target, true);
-        array.close();
-        return converted;
+    /**
+     * A tensor in PyTorch-owned memory of dtype {@code target}. An array made from a Java buffer only
+     * borrows it, and views of it (transposes, slices) do not keep the buffer alive; copying here
+     * makes every later view safe. The copy is one tensor at a time, never the whole model.
+     */
+    private static NDArray owned(NDArray borrowed, DataType target) {
+        NDArray copy = borrowed.getDataType() == target ? borrowed.duplicate() : borrowed.toType(target, true);
+        borrowed.close();
+        return copy;
     }
 
     private ByteBuffer map(long begin, long length) {
