@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 /**
  * Maps tokens onto the characters of the text they spell, so character spans (instruction sentences)
  * become token masks without the tokenizer. Understands sentencepiece pieces ({@code ▁} = space,
- * {@code <0xNN>} = one byte of UTF-8, consecutive byte pieces decoded together) and plain text pieces.
+ * {@code <0xNN>} = one byte of UTF-8, the byte pieces of one character decoded together) and plain text pieces.
  * The sentencepiece dummy prefix (a leading space the text does not have) is allowed for.
  */
 public final class TokenAlignment {
@@ -20,7 +20,7 @@ public final class TokenAlignment {
 
     /**
      * Character range {@code [start, end)} of every token in {@code text}. Byte pieces that together
-     * form one character all get that character's range.
+     * form one UTF-8 character all get that character's range.
      *
      * @throws AttributionException when the tokens do not spell the text, naming the first difference
      */
@@ -31,9 +31,17 @@ public final class TokenAlignment {
         while (k < tokens.size()) {
             Matcher m = BYTE_PIECE.matcher(tokens.get(k));
             if (m.matches()) {
-                int first = k;
+                // One UTF-8 character at a time, so each byte piece gets only its own character's range
+                // (a newline byte next to an emoji must not inherit the emoji's span).
+                int lead = Integer.parseInt(m.group(1), 16);
+                int length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
                 ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                while (k < tokens.size() && (m = BYTE_PIECE.matcher(tokens.get(k))).matches()) {
+                int first = k;
+                bytes.write(lead);
+                k++;
+                while (k < tokens.size() && k - first < length
+                        && (m = BYTE_PIECE.matcher(tokens.get(k))).matches()
+                        && (Integer.parseInt(m.group(1), 16) & 0xC0) == 0x80) {
                     bytes.write(Integer.parseInt(m.group(1), 16));
                     k++;
                 }
