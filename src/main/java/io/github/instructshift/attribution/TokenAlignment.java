@@ -58,11 +58,11 @@ public final class TokenAlignment {
                 k++;
             }
         }
-        int shift = 0;
         String s = spelled.toString();
-        if (!s.equals(text) && s.startsWith(" ") && s.substring(1).equals(text)) {
-            shift = 1; // sentencepiece's dummy prefix
-        } else if (!s.equals(text)) {
+        // sentencepiece's dummy prefix: a leading space the text does not have
+        int shift = s.startsWith(" ") && !text.startsWith(" ") ? 1 : 0;
+        s = s.substring(shift);
+        if (!s.equals(text)) {
             int i = 0;
             int limit = Math.min(s.length(), text.length());
             while (i < limit && s.charAt(i) == text.charAt(i)) {
