@@ -1,5 +1,8 @@
 package io.github.instructshift.cli;
 
+import io.github.instructshift.attribution.AttributionResult;
+import io.github.instructshift.attribution.ModelRole;
+import io.github.instructshift.attribution.ResultStore;
 import io.github.instructshift.testing.Shared;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +61,61 @@ class AttributionTablesCommandTest {
         expect(t2, "mt-bench/tuned", 80, 1.34401, 0.59654, 3.8223e-02);
         assertEquals(6, t1.size());
         assertEquals(6, t2.size());
+    }
+
+    private static AttributionResult result(String id, ModelRole role, double instructionLevel) {
+        // two prompt tokens, five response tokens; token 0 is instruction
+        double[][] levels = new double[2][5];
+        java.util.Arrays.fill(levels[0], instructionLevel);
+        java.util.Arrays.fill(levels[1], 10);
+        return AttributionResult.fromLevels(id, role.label() + "-model", role, "plain", List.of("a", "b"),
+                List.of("1", "2", "3", "4", "5"), null, levels, new boolean[] {true, false}, List.of());
+    }
+
+    @Test
+    void tablesFromSavedResults() throws Exception {
+        ResultStore base = new ResultStore(tmp.resolve("results/base"));
+        ResultStore tuned = new ResultStore(tmp.resolve("results/tuned"));
+        StringBuilder ratings = new StringBuilder("File\tModel\tPrompt\tReference\tInstruct\tResponse\tRating\n");
+        for (int i = 0; i < 6; i++) {
+            String id = "lima_author_" + i;
+            base.put(result(id, ModelRole.BASE, i % 2 == 0 ? 0 : 8));
+            tuned.put(result(id, ModelRole.TUNED, i % 3 == 0 ? 8 : 10));
+            ratings.append(id).append(".pkl\tvicuna_7B\tp\tr\ti\tresp\t").append(i < 3 ? 1 : 4).append('\n');
+        }
+        Path ratingFile = tmp.resolve("ratings.tsv");
+        Files.writeString(ratingFile, ratings);
+        Path out = tmp.resolve("out");
+        AttributionTablesCommand cmd = new AttributionTablesCommand();
+        cmd.stdout = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        int rc = new CommandLine(cmd).execute("--results", tmp.resolve("results").toString(),
+                "--ratings", ratingFile.toString(), "--out", out.toString());
+        assertEquals(0, rc);
+        Map<String, double[]> t1 = read(out.resolve("table1.csv"));
+        Map<String, double[]> t2 = read(out.resolve("table2.csv"));
+        assertEquals(3, (int) t1.get("lima/followed")[0]);
+        assertEquals(3, (int) t1.get("lima/not-followed")[0]);
+        assertEquals(6, (int) t2.get("lima/base")[0]);
+        assertEquals(6, (int) t2.get("lima/tuned")[0]);
+        // base: token 0 density 0 (levels 0) or 1 (levels 8 = token 1's density 1): scores 0 or 1/log2(3)
+        assertEquals(0.5 / (Math.log(3) / Math.log(2)), t2.get("lima/base")[1], 1e-6);
+        assertEquals(2, t1.size());
+        assertEquals(2, t2.size());
+    }
+
+    @Test
+    void missingPromptsOrTwoSourcesAreErrors() {
+        AttributionTablesCommand cmd = new AttributionTablesCommand();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        cmd.stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
+        int rc = new CommandLine(cmd).execute("--paper-results", tmp.toString(), "--ratings", "x.tsv",
+                "--out", tmp.resolve("o").toString());
+        assertEquals(1, rc);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--prompts"));
+        CommandLine both = new CommandLine(new AttributionTablesCommand());
+        both.setErr(new java.io.PrintWriter(new java.io.StringWriter()));
+        assertEquals(2, both.execute("--paper-results", "a", "--results", "b", "--ratings", "x", "--out", "o"));
+        assertTrue(!Files.exists(tmp.resolve("o/table1.csv")));
     }
 
     private static void expect(Map<String, double[]> table, String key, int n, double mean, double std, double p) {
