@@ -1,0 +1,166 @@
+package io.github.instructshift.attribution;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.instructshift.data.PromptSet;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The attribution of one prompt's response under one model.
+ *
+ * @param id              prompt ID
+ * @param model           model name (e.g. a checkpoint directory name)
+ * @param role            base or instruction-tuned
+ * @param promptFormat    how the prompt was wrapped before the model saw it (e.g. "plain", "vicuna")
+ * @param promptTokens    prompt tokens without BOS
+ * @param responseTokens  generated response tokens
+ * @param raw             raw gradient×input matrix {@code [prompt][response]}, or null (released data has none)
+ * @param levels          levels 0..L per response token, no threshold
+ * @param threshold       the threshold b the densities were computed with
+ * @param densities       importance density per prompt token (max-normalised)
+ * @param instructionMask which prompt tokens are instruction
+ * @param unmatched       annotated instruction fragments found in no prompt sentence
+ * @param score           instruction score
+ */
+public record AttributionResult(
+        String id,
+        String model,
+        ModelRole role,
+        String promptFormat,
+        List<String> promptTokens,
+        List<String> responseTokens,
+        double[][] raw,
+        double[][] levels,
+        int threshold,
+        double[] densities,
+        boolean[] instructionMask,
+        List<String> unmatched,
+        double score) {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .disable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public AttributionResult {
+        promptTokens = List.copyOf(promptTokens);
+        responseTokens = List.copyOf(responseTokens);
+        unmatched = unmatched == null ? List.of() : List.copyOf(unmatched);
+        check(levels.length == promptTokens.size(), id, "levels have " + levels.length + " rows for "
+                + promptTokens.size() + " prompt tokens");
+        for (double[] row : levels) {
+            check(row.length == responseTokens.size(), id, "a levels row has " + row.length + " columns for "
+                    + responseTokens.size() + " response tokens");
+        }
+        if (raw != null) {
+            check(raw.length == levels.length && (raw.length == 0 || raw[0].length == responseTokens.size()), id,
+                    "raw matrix shape differs from the levels");
+        }
+        check(densities.length == promptTokens.size(), id, "densities do not cover the prompt tokens");
+        check(instructionMask.length == promptTokens.size(), id, "instruction mask does not cover the prompt tokens");
+    }
+
+    private static void check(boolean ok, String id, String what) {
+        if (!ok) {
+            throw new AttributionException("attribution result " + id + ": " + what);
+        }
+    }
+
+    /** Scores a raw gradient×input matrix: levels (L = 10), threshold b, densities, instruction score. */
+    public static AttributionResult fromRaw(String id, String model, ModelRole role, String promptFormat,
+                                            List<String> promptTokens, List<String> responseTokens,
+                                            double[][] raw, boolean[] instructionMask, List<String> unmatched) {
+        double[][] levels = AttributionMath.levels(raw, AttributionMath.LEVELS);
+        return fromLevels(id, model, role, promptFormat, promptTokens, responseTokens, raw, levels,
+                instructionMask, unmatched);
+    }
+
+    /** Scores a matrix already at levels 0..L (the authors' released data): only the threshold applies. */
+    public static AttributionResult fromLevels(String id, String model, ModelRole role, String promptFormat,
+                                               List<String> promptTokens, List<String> responseTokens,
+                                               double[][] raw, double[][] levels, boolean[] instructionMask,
+                                               List<String> unmatched) {
+        int b = AttributionMath.STATS_THRESHOLD;
+        double[] densities = AttributionMath.densities(AttributionMath.threshold(levels, b),
+                AttributionMath.P_NORM, AttributionMath.EPSILON);
+        double score = AttributionMath.instructionScore(densities, instructionMask);
+        return new AttributionResult(id, model, role, promptFormat, promptTokens, responseTokens, raw, levels, b,
+                densities, instructionMask, unmatched, score);
+    }
+
+    /** The prompt set this ID belongs to, or null for an ID of none of the paper's sets. */
+    public PromptSet promptSet() {
+        try {
+            return PromptSet.fromId(id);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Levels of every prompt token for one response token, after the threshold b (0 = as stored). */
+    public double[] levelsForResponseToken(int responseIndex, int b) {
+        if (responseIndex < 0 || responseIndex >= responseTokens.size()) {
+            throw new AttributionException("attribution result " + id + ": response token " + responseIndex
+                    + " out of range 0.." + (responseTokens.size() - 1));
+        }
+        double[] out = new double[levels.length];
+        for (int n = 0; n < levels.length; n++) {
+            double v = levels[n][responseIndex];
+            out[n] = v <= b ? 0 : v;
+        }
+        return out;
+    }
+
+    /** An HTML fragment: the prompt tokens shaded by importance density, instruction tokens underlined. */
+    public String toHtml() {
+        StringBuilder html = new StringBuilder();
+        html.append("<div class=\"instruct-shift-attribution\" style=\"font-family:monospace;line-height:1.8\">");
+        html.append("<div><b>").append(escape(id)).append("</b> &middot; ").append(escape(model))
+                .append(" (").append(role == null ? "?" : role.label()).append(") &middot; instruction score ")
+                .append(String.format(Locale.ROOT, "%.4f", score)).append("</div><div>");
+        for (int n = 0; n < promptTokens.size(); n++) {
+            String token = promptTokens.get(n);
+            double a = Math.max(0, Math.min(1, densities[n]));
+            html.append("<span title=\"").append(String.format(Locale.ROOT, "%.3f", densities[n]))
+                    .append("\" style=\"background:rgba(220,40,40,")
+                    .append(String.format(Locale.ROOT, "%.3f", a)).append(')');
+            if (instructionMask[n]) {
+                html.append(";text-decoration:underline");
+            }
+            html.append("\">");
+            if (token.equals("<0x0A>")) {
+                html.append("&#8629;</span><br>");
+                continue;
+            }
+            html.append(escape(token.replace('\u2581', ' '))).append("</span>");
+        }
+        html.append("</div></div>");
+        return html.toString();
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** Writes this result as JSON, atomically. */
+    public void save(Path file) {
+        try {
+            AtomicFiles.write(file, JSON.writeValueAsBytes(this));
+        } catch (IOException e) {
+            throw new AttributionException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static AttributionResult load(Path file) {
+        try {
+            return JSON.readValue(Files.readAllBytes(file), AttributionResult.class);
+        } catch (IOException | RuntimeException e) {
+            throw new AttributionException("cannot read an attribution result from " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * Finding 1 of the paper, instruction attribution, downstream of the raw gradient×input matrix:
+ * per-response-token normalisation into levels, importance density of each prompt token, the
+ * instruction score of a prompt, locating the instruction sentences among the prompt tokens, the
+ * {@link io.github.instructshift.attribution.AttributionResult} record (show, save, load, aggregate),
+ * a resumable {@link io.github.instructshift.attribution.ResultStore}, and Tables 1 and 2
+ * ({@link io.github.instructshift.attribution.InstructionTables}). Computing raw matrices from a model
+ * ({@code GradientAttributor}) lives here too but belongs to the model side.
+ */
+package io.github.instructshift.attribution;
