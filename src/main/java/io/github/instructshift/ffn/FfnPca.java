@@ -9,7 +9,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.CholeskyDecomposition;
 import org.apache.commons.math3.linear.EigenDecomposition;
+import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
+import org.apache.commons.math3.linear.NonSymmetricMatrixException;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -186,29 +189,60 @@ public final class FfnPca {
 
     /**
      * Orthonormal basis of the columns of {@code y} ({@code [d, k]}, float64) without a QR in DJL:
-     * Q = Y·V·S^(-1/2) from the eigen-decomposition of the k × k Gram matrix, done twice so the
-     * rounding of the first pass (which squares the condition number) is corrected by the second.
-     * Directions the Gram matrix cannot resolve are dropped.
+     * CholeskyQR2 (Fukaya et al. 2014): Q = Y·R⁻¹ with RᵀR the Cholesky factorisation of the k × k
+     * Gram matrix, done twice so the rounding of the first pass (which squares the condition number)
+     * is corrected by the second. Subspace iteration keeps Y = C·Q well enough conditioned for that
+     * (cond(Y) ≤ λ_1/λ_k); should the Cholesky still break down, the slower eigen route
+     * Q = Y·V·S^(-1/2) takes over and drops the directions the Gram matrix cannot resolve.
      */
     static NDArray orthonormalise(NDArray y) {
         NDArray q = y;
         for (int pass = 0; pass < 2; pass++) {
             int k = Math.toIntExact(q.getShape().get(1));
-            Eigen g = symmetricEigen(toMatrix(q.transpose().matMul(q).toDoubleArray(), k, k));
-            int keep = 0;
-            while (keep < k && g.values[keep] > g.values[0] * 1e-13) {
-                keep++;
-            }
-            double[] t = new double[k * keep];
-            for (int j = 0; j < keep; j++) {
-                double scale = 1.0 / Math.sqrt(g.values[j]);
+            RealMatrix gram = toMatrix(q.transpose().matMul(q).toDoubleArray(), k, k);
+            gram = gram.add(gram.transpose()).scalarMultiply(0.5);
+            double scale = gram.getTrace() / k; // Commons Math's positivity threshold is absolute
+            NDArray rInv = null;
+            try {
+                RealMatrix r = new CholeskyDecomposition(gram.scalarMultiply(1.0 / scale), 1e-8, 1e-14).getLT();
+                double[] flat = new double[k * k];
                 for (int i = 0; i < k; i++) {
-                    t[i * keep + j] = g.vectors[j][i] * scale;
+                    for (int j = 0; j < k; j++) {
+                        flat[i * k + j] = r.getEntry(i, j) * Math.sqrt(scale);
+                    }
                 }
+                rInv = q.getManager().create(flat, new Shape(k, k)).inverse();
+            } catch (NonPositiveDefiniteMatrixException | NonSymmetricMatrixException e) {
+                rInv = null;
             }
-            q = q.matMul(q.getManager().create(t, new Shape(k, keep)));
+            if (rInv == null || !allFinite(rInv)) {
+                rInv = eigenWhitening(gram, q.getManager());
+            }
+            q = q.matMul(rInv);
         }
         return q;
+    }
+
+    private static boolean allFinite(NDArray a) {
+        return !a.isNaN().any().getBoolean() && !a.isInfinite().any().getBoolean();
+    }
+
+    /** V·S^(-1/2) of the Gram matrix, keeping the directions above 1e-13 of the largest. */
+    private static NDArray eigenWhitening(RealMatrix gram, NDManager manager) {
+        int k = gram.getRowDimension();
+        Eigen g = symmetricEigen(gram);
+        int keep = 0;
+        while (keep < k && g.values[keep] > g.values[0] * 1e-13) {
+            keep++;
+        }
+        double[] t = new double[k * keep];
+        for (int j = 0; j < keep; j++) {
+            double scale = 1.0 / Math.sqrt(g.values[j]);
+            for (int i = 0; i < k; i++) {
+                t[i * keep + j] = g.vectors[j][i] * scale;
+            }
+        }
+        return manager.create(t, new Shape(k, keep));
     }
 
     static RealMatrix toMatrix(double[] flat, int rows, int cols) {
