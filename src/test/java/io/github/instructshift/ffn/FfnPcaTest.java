@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.instructshift.model.Checkpoint;
 import io.github.instructshift.testing.Shared;
 import java.nio.file.Path;
 import java.util.Random;
@@ -23,15 +24,15 @@ class FfnPcaTest {
      */
     @Test
     void matchesFixtureReferenceOnEveryFixture() throws Exception {
-        for (String fixture : new String[] {"tiny-llama", "tiny-llama3-gqa", "tiny-qwen2"}) {
+        for (String fixture : new String[] {"tiny-llama", "tiny-llama3-gqa", "tiny-mistral-sharded", "tiny-qwen2"}) {
             Path dir = Shared.fixture(fixture);
-            float[] down = Safetensors.read(dir.resolve("model.safetensors"), "model.layers.2.mlp.down_proj.weight").data();
             float[] explained = Safetensors.read(dir.resolve("expected.safetensors"), "layer2_ffn_pca_explained").data();
             float[][] comps = Safetensors.read(dir.resolve("expected.safetensors"), "layer2_ffn_pca_components").rows();
             LayerPca pca;
             try (NDManager m = NDManager.newBaseManager()) {
-                // down_proj.weight is [d_model, d_ff]; the neurons' value vectors are its columns
-                NDArray w = m.create(down, new Shape(64, 176)).transpose();
+                // ModelWeights.ffnDown is down_proj.weight.T: [d_ff, d_model], one row per neuron
+                NDArray w = Checkpoint.open(dir).weights().ffnDown(2, m);
+                assertEquals(new Shape(176, 64), w.getShape());
                 pca = FfnPca.decompose(w, 2, 8, PcaOptions.defaults());
             }
             assertEquals(8, pca.size());
