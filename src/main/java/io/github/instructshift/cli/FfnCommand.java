@@ -1,0 +1,180 @@
+package io.github.instructshift.cli;
+
+import ai.djl.ndarray.NDManager;
+import io.github.instructshift.ffn.ChatClient;
+import io.github.instructshift.ffn.ConceptLabeller;
+import io.github.instructshift.ffn.ConceptShares;
+import io.github.instructshift.ffn.FfnConcepts;
+import io.github.instructshift.ffn.FfnException;
+import io.github.instructshift.ffn.FfnTables;
+import io.github.instructshift.ffn.LabelRecord;
+import io.github.instructshift.ffn.LayerPca;
+import io.github.instructshift.ffn.OfflineLabeller;
+import io.github.instructshift.ffn.OpenAiLabeller;
+import io.github.instructshift.ffn.PcaOptions;
+import io.github.instructshift.ffn.SubspaceRotation;
+import io.github.instructshift.ffn.TokenizerVocabulary;
+import io.github.instructshift.ffn.VocabularySource;
+import io.github.instructshift.ffn.WordListVocabulary;
+import io.github.instructshift.model.Checkpoint;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.LongStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code instruct-shift ffn}: Finding 3 on a base and a tuned checkpoint. Decomposes every layer's FFN
+ * value vectors, describes the components by words, labels them over several seeded runs, compares
+ * the task and linguistic-level shares, and measures how far the top-R subspaces rotated. Writes
+ * CSVs (components, labels, runs, shares, shares_by_group, rotation, rotation_pairs) and NOTICE.txt.
+ */
+@Command(name = "ffn", description = "FFN concepts of a base and a tuned model: PCA, word labels, task shares and subspace rotation.")
+public final class FfnCommand implements Callable<Integer> {
+    @Option(names = "--base", required = true, paramLabel = "DIR", description = "base (pre-trained) checkpoint")
+    Path base;
+
+    @Option(names = "--tuned", required = true, paramLabel = "DIR", description = "instruction-tuned checkpoint")
+    Path tuned;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory for the CSVs")
+    Path out;
+
+    @Option(names = "--labeller", defaultValue = "offline", description = "offline (lexicon stand-in, default) or openai")
+    String labeller;
+
+    @Option(names = "--endpoint", paramLabel = "URL", description = "OpenAI-compatible base URL, e.g. https://api.openai.com/v1")
+    URI endpoint;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "chat model of the endpoint")
+    String chatModel;
+
+    @Option(names = "--api-key-env", defaultValue = "OPENAI_API_KEY", description = "environment variable holding the API key (default ${DEFAULT-VALUE}; may be unset for keyless endpoints)")
+    String apiKeyEnv;
+
+    @Option(names = "--cache", paramLabel = "DIR", description = "answer cache of the openai labeller (default OUT/label-cache)")
+    Path cache;
+
+    @Option(names = "--timeout", defaultValue = "60", description = "seconds per request (default ${DEFAULT-VALUE})")
+    int timeoutSeconds;
+
+    @Option(names = "--parallel", defaultValue = "4", description = "labelling requests in flight (default ${DEFAULT-VALUE})")
+    int parallel;
+
+    @Option(names = "--components", defaultValue = "300", description = "R, top components per layer (default ${DEFAULT-VALUE})")
+    int components;
+
+    @Option(names = "--top-words", defaultValue = "50", description = "words kept per component (default ${DEFAULT-VALUE})")
+    int topWords;
+
+    @Option(names = "--shown-words", defaultValue = "15", description = "words shown to the labeller (default ${DEFAULT-VALUE})")
+    int shownWords;
+
+    @Option(names = "--runs", defaultValue = "5", description = "labelling runs with seeds 0..N-1 (default ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--vocab", paramLabel = "FILE", description = "word list (word[TAB]freq per line), e.g. the paper's SingleShareGPT_Vocab.tsv; default: the tokenizer's word pieces")
+    Path vocab;
+
+    @Option(names = "--vocab-limit", defaultValue = "0", description = "keep the first N words of --vocab (0 = all)")
+    int vocabLimit;
+
+    @Option(names = "--layers-per-group", defaultValue = "4", description = "layers per group in shares_by_group (default ${DEFAULT-VALUE})")
+    int layersPerGroup;
+
+    @Option(names = "--pca", defaultValue = "AUTO", description = "AUTO, EXACT or RANDOMIZED (default ${DEFAULT-VALUE})")
+    PcaOptions.Method pcaMethod;
+
+    @Override
+    public Integer call() throws IOException {
+        ConceptLabeller lab = labeller();
+        FfnConcepts.Options options = new FfnConcepts.Options(components, topWords, shownWords,
+                PcaOptions.defaults().withMethod(pcaMethod));
+        VocabularySource vocabulary = vocab != null ? new WordListVocabulary(vocab, vocabLimit) : new TokenizerVocabulary(3);
+        Checkpoint baseCk = Checkpoint.open(base);
+        Checkpoint tunedCk = Checkpoint.open(tuned);
+        if (baseCk.config().numLayers() != tunedCk.config().numLayers()
+                || baseCk.config().hiddenSize() != tunedCk.config().hiddenSize()) {
+            throw new FfnException("--base " + base + " (" + baseCk.config().numLayers() + " layers, d_model "
+                    + baseCk.config().hiddenSize() + ") and --tuned " + tuned + " (" + tunedCk.config().numLayers()
+                    + " layers, d_model " + tunedCk.config().hiddenSize() + ") do not share a shape");
+        }
+        String baseName = "base";
+        String tunedName = "tuned";
+        FfnConcepts.ModelConcepts b;
+        FfnConcepts.ModelConcepts t;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            b = FfnConcepts.analyse(baseName, baseCk.weights(), baseCk.tokenizer(), vocabulary, options, manager);
+            t = FfnConcepts.analyse(tunedName, tunedCk.weights(), tunedCk.tokenizer(), vocabulary, options, manager);
+        }
+        List<SubspaceRotation.LayerRotation> rotation = new ArrayList<>();
+        for (int layer = 0; layer < b.layers().size(); layer++) {
+            rotation.add(SubspaceRotation.compare(b.layers().get(layer), t.layers().get(layer),
+                    b.layer(layer).stream().map(FfnConcepts.ComponentWords::wordList).toList(),
+                    t.layer(layer).stream().map(FfnConcepts.ComponentWords::wordList).toList()));
+        }
+        List<FfnConcepts.ComponentWords> all = new ArrayList<>(b.components());
+        all.addAll(t.components());
+        long[] seeds = LongStream.range(0, runs).toArray();
+        System.err.println(lab.notice());
+        List<LabelRecord> labels = FfnConcepts.label(all, lab, seeds, shownWords, parallel);
+        List<ConceptShares.RunShares> perRun = ConceptShares.perRun(labels);
+
+        Files.createDirectories(out);
+        FfnTables.writeCsv(FfnTables.components(all, shownWords), out.resolve("components.csv"));
+        FfnTables.writeCsv(FfnTables.labels(labels), out.resolve("labels.csv"));
+        FfnTables.writeCsv(FfnTables.runs(perRun), out.resolve("runs.csv"));
+        FfnTables.writeCsv(FfnTables.shares(ConceptShares.compare(perRun, baseName, tunedName)), out.resolve("shares.csv"));
+        FfnTables.writeCsv(FfnTables.sharesByGroup(ConceptShares.byLayerGroup(labels, layersPerGroup)), out.resolve("shares_by_group.csv"));
+        FfnTables.writeCsv(FfnTables.rotation(rotation), out.resolve("rotation.csv"));
+        FfnTables.writeCsv(FfnTables.rotationPairs(rotation), out.resolve("rotation_pairs.csv"));
+
+        long unlabelled = labels.stream().filter(l -> l.label().status() == io.github.instructshift.ffn.ConceptLabel.Status.UNLABELLED).count();
+        StringBuilder notice = new StringBuilder();
+        notice.append(lab.notice()).append('\n');
+        notice.append("labeller=").append(lab.name()).append(" model=").append(lab.model()).append(" runs=").append(runs)
+                .append(" (seeds 0..").append(runs - 1).append(")\n");
+        notice.append("base=").append(base).append("\ntuned=").append(tuned).append('\n');
+        notice.append("vocabulary=").append(b.vocabularySource()).append(" (").append(b.droppedWords().size())
+                .append(" words without tokens left out)\n");
+        notice.append("unlabelled (labeller failures, left out of every share)=").append(unlabelled).append('\n');
+        for (FfnConcepts.ModelConcepts m : List.of(b, t)) {
+            for (LayerPca p : m.layers()) {
+                for (String w : p.warnings()) {
+                    notice.append("warning: ").append(m.model()).append(": ").append(w).append('\n');
+                }
+            }
+        }
+        Path tmp = Files.createTempFile(out, "NOTICE", ".tmp");
+        Files.writeString(tmp, notice, StandardCharsets.UTF_8);
+        Files.move(tmp, out.resolve("NOTICE.txt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        System.out.printf("ffn: %d layers, %d + %d components, %d labels (%d unlabelled) -> %s%n", b.layers().size(),
+                b.components().size(), t.components().size(), labels.size(), unlabelled, out);
+        return 0;
+    }
+
+    private ConceptLabeller labeller() {
+        switch (labeller) {
+            case "offline":
+                return new OfflineLabeller();
+            case "openai":
+                if (endpoint == null || chatModel == null) {
+                    throw new FfnException("--labeller openai needs --endpoint URL and --model NAME");
+                }
+                String key = System.getenv(apiKeyEnv);
+                Path dir = cache != null ? cache : out.resolve("label-cache");
+                ChatClient.Endpoint e = new ChatClient.Endpoint(endpoint, chatModel, key, Duration.ofSeconds(timeoutSeconds),
+                        6, Duration.ofSeconds(1), Duration.ofSeconds(60), dir);
+                return new OpenAiLabeller(new ChatClient(e));
+            default:
+                throw new FfnException("--labeller must be offline or openai, got '" + labeller + "'");
+        }
+    }
+}
