@@ -1,5 +1,7 @@
 package io.github.instructshift.organism;
 
+import java.util.List;
+
 /**
  * Sizes and limits of the generated instruction dataset.
  *
@@ -10,14 +12,19 @@ package io.github.instructshift.organism;
  * @param minWords             shortest input sentence
  * @param maxWords             longest input sentence
  * @param maxTargetTokens      longest target, in tokens (without EOS), so that a small model can learn it
+ * @param tasks                the tasks to generate, balanced
  */
 public record DatasetConfig(long seed, int trainExamples, int heldOutInput, int heldOutPhrasing,
-                            int minWords, int maxWords, int maxTargetTokens) {
+                            int minWords, int maxWords, int maxTargetTokens, List<Task> tasks) {
 
     public DatasetConfig {
         if (minWords < Task.MAX_POSITION || maxWords < minWords) {
             throw new OrganismException("input length " + minWords + ".." + maxWords + " words: need at least "
                     + Task.MAX_POSITION + " words so that every position question applies");
+        }
+        tasks = List.copyOf(tasks);
+        if (tasks.isEmpty() || new java.util.HashSet<>(tasks).size() != tasks.size()) {
+            throw new OrganismException("tasks must be a non-empty list without repeats, got " + tasks);
         }
         if (trainExamples < 0 || heldOutInput < 0 || heldOutPhrasing < 0 || maxTargetTokens < 1) {
             throw new OrganismException("dataset sizes must be non-negative and maxTargetTokens positive");
@@ -25,6 +32,6 @@ public record DatasetConfig(long seed, int trainExamples, int heldOutInput, int 
     }
 
     public static DatasetConfig defaults(long seed) {
-        return new DatasetConfig(seed, 5200, 104, 104, 5, 9, 16);
+        return new DatasetConfig(seed, 5200, 104, 104, 5, 9, 16, List.of(Task.values()));
     }
 }

@@ -48,7 +48,7 @@ public final class DatasetGenerator {
                     + " words: " + trainPool.size() + " for training, " + heldOutPool.size() + " held out");
         }
         Collections.shuffle(heldOutPool, rng);
-        Task[] tasks = Task.values();
+        Task[] tasks = config.tasks().toArray(new Task[0]);
 
         List<InstructionExample> train = new ArrayList<>();
         for (int i = 0; i < config.trainExamples(); i++) {
@@ -130,7 +130,9 @@ public final class DatasetGenerator {
             return null;
         }
         String target = task.target(input, argument);
-        if (target == null || targetTokens.applyAsInt(target) > config.maxTargetTokens()) {
+        // an answer equal to the input would let "repeat" pass for this task: the instruction must matter
+        boolean unchanged = task != Task.REPEAT && target != null && target.equals(input);
+        if (target == null || unchanged || targetTokens.applyAsInt(target) > config.maxTargetTokens()) {
             return null;
         }
         Prompt prompt = AlpacaFormat.render(task.instruction(phrasing, argument), input);

@@ -7,15 +7,17 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Input sentences for the instruction tasks, taken from corpus paragraphs: complete sentences of
- * {@code minWords..maxWords} plain words, with the punctuation at word edges dropped so that "word" has
- * one obvious meaning for every task. Order follows the corpus; duplicates are removed.
+ * Input sentences for the instruction tasks, taken from corpus paragraphs: complete sentences, and the
+ * clauses of longer ones (split at commas, semicolons, colons and dashes), of {@code minWords..maxWords}
+ * plain words, with the punctuation at word edges dropped so that "word" has one obvious meaning for
+ * every task. Order follows the corpus; duplicates are removed.
  */
 public final class SentencePool {
     private SentencePool() {}
 
     private static final Pattern WORD = Pattern.compile("[A-Za-z]+(?:'[a-z]+)?");
     private static final Pattern EDGE = Pattern.compile("^[\"'(]+|[\"'),;:.!?]+$");
+    private static final Pattern CLAUSE = Pattern.compile("(?<=[,;:])\\s+|\\s+-+\\s+");
     public static final int MAX_WORD_CHARS = 12;
 
     public static List<String> extract(List<String> paragraphs, int minWords, int maxWords) {
@@ -23,12 +25,16 @@ public final class SentencePool {
         for (String paragraph : paragraphs) {
             for (String sentence : CorpusBuilder.sentences(paragraph)) {
                 String s = sentence.strip();
-                if (!s.matches(".*[.!?][\"')]?$")) {
+                String whole = s.matches(".*[.!?][\"')]?$") ? clean(s, minWords, maxWords) : null;
+                if (whole != null) {
+                    out.add(whole);
                     continue;
                 }
-                String cleaned = clean(s, minWords, maxWords);
-                if (cleaned != null) {
-                    out.add(cleaned);
+                for (String clause : CLAUSE.split(s)) {
+                    String cleaned = clean(clause.strip(), minWords, maxWords);
+                    if (cleaned != null) {
+                        out.add(cleaned);
+                    }
                 }
             }
         }

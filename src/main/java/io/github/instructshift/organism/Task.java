@@ -29,14 +29,14 @@ public enum Task {
             "Read the sentence backwards, one word at a time."), List.of(
             "Flip the word order of the input.",
             "Rewrite the sentence with its words reversed.")),
-    UPPERCASE(Arg.NONE, List.of(
-            "Write the sentence in capital letters.",
-            "Convert the input to uppercase.",
-            "Make every letter uppercase.",
-            "Rewrite the text in all caps.",
-            "Change all the letters to upper case."), List.of(
-            "Turn each letter into a capital.",
-            "Give the sentence in uppercase letters.")),
+    CAPITALIZE(Arg.NONE, List.of(
+            "Capitalize every word.",
+            "Start each word with a capital letter.",
+            "Rewrite the sentence with every word capitalized.",
+            "Make the first letter of each word uppercase.",
+            "Write the text in title case."), List.of(
+            "Give each word of the input a capital first letter.",
+            "Change the sentence so that all its words begin with capitals.")),
     LOWERCASE(Arg.NONE, List.of(
             "Write the sentence in small letters.",
             "Convert the input to lowercase.",
@@ -187,7 +187,7 @@ public enum Task {
                 java.util.Collections.reverse(reversed);
                 yield String.join(" ", reversed);
             }
-            case UPPERCASE -> input.toUpperCase(Locale.ROOT);
+            case CAPITALIZE -> capitalized(words, words.size());
             case LOWERCASE -> input.toLowerCase(Locale.ROOT);
             case FIRST_WORD -> words.get(0);
             case LAST_WORD -> words.get(words.size() - 1);
@@ -212,13 +212,7 @@ public enum Task {
                 }
                 yield found ? "Yes" : "No";
             }
-            case TITLE -> {
-                List<String> title = new ArrayList<>();
-                for (String w : words.subList(0, Math.min(3, words.size()))) {
-                    title.add(w.substring(0, 1).toUpperCase(Locale.ROOT) + w.substring(1).toLowerCase(Locale.ROOT));
-                }
-                yield String.join(" ", title);
-            }
+            case TITLE -> capitalized(words, 3);
             case INITIALS -> {
                 StringBuilder s = new StringBuilder();
                 for (String w : words) {
@@ -236,6 +230,15 @@ public enum Task {
                 yield best;
             }
         };
+    }
+
+    /** The first {@code count} words, each with an upper-case first letter and the rest lower case. */
+    private static String capitalized(List<String> words, int count) {
+        List<String> out = new ArrayList<>();
+        for (String w : words.subList(0, Math.min(count, words.size()))) {
+            out.add(w.substring(0, 1).toUpperCase(Locale.ROOT) + w.substring(1).toLowerCase(Locale.ROOT));
+        }
+        return String.join(" ", out);
     }
 
     static List<String> words(String input) {
