@@ -1,0 +1,37 @@
+package io.github.instructshift.organism;
+
+import java.util.List;
+
+/**
+ * Sizes and limits of the generated instruction dataset.
+ *
+ * @param seed                 the only source of randomness
+ * @param trainExamples        training examples (balanced over tasks)
+ * @param heldOutInput         held-out examples with unseen inputs and training phrasings
+ * @param heldOutPhrasing      held-out examples with unseen inputs and unseen phrasings
+ * @param minWords             shortest input sentence
+ * @param maxWords             longest input sentence
+ * @param maxTargetTokens      longest target, in tokens (without EOS), so that a small model can learn it
+ * @param tasks                the tasks to generate, balanced
+ */
+public record DatasetConfig(long seed, int trainExamples, int heldOutInput, int heldOutPhrasing,
+                            int minWords, int maxWords, int maxTargetTokens, List<Task> tasks) {
+
+    public DatasetConfig {
+        if (minWords < Task.MAX_POSITION || maxWords < minWords) {
+            throw new OrganismException("input length " + minWords + ".." + maxWords + " words: need at least "
+                    + Task.MAX_POSITION + " words so that every position question applies");
+        }
+        tasks = List.copyOf(tasks);
+        if (tasks.isEmpty() || new java.util.HashSet<>(tasks).size() != tasks.size()) {
+            throw new OrganismException("tasks must be a non-empty list without repeats, got " + tasks);
+        }
+        if (trainExamples < 0 || heldOutInput < 0 || heldOutPhrasing < 0 || maxTargetTokens < 1) {
+            throw new OrganismException("dataset sizes must be non-negative and maxTargetTokens positive");
+        }
+    }
+
+    public static DatasetConfig defaults(long seed) {
+        return new DatasetConfig(seed, 5200, 104, 104, 5, 9, 16, List.of(Task.values()));
+    }
+}

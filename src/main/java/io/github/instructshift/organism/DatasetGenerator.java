@@ -1,0 +1,160 @@
+package io.github.instructshift.organism;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.ToIntFunction;
+
+/**
+ * Generates the instruction dataset from input sentences, deterministically per seed. Training examples
+ * draw inputs (with replacement) from the training sentences and use training phrasings; held-out
+ * examples each take a distinct sentence that is not among the training sentences, and half of them use
+ * the held-out phrasings. Tasks are balanced in every split.
+ */
+public final class DatasetGenerator {
+
+    private static final int MAX_ATTEMPTS = 10_000;
+
+    private final DatasetConfig config;
+    private final ToIntFunction<String> targetTokens;
+
+    /**
+     * @param targetTokens the number of tokens a target takes as a response (see
+     *                     {@link TrainingSequences#targetTokenCount}); targets over the limit are redrawn
+     */
+    public DatasetGenerator(DatasetConfig config, ToIntFunction<String> targetTokens) {
+        this.config = config;
+        this.targetTokens = targetTokens;
+    }
+
+    public InstructionDataset generate(List<String> trainSentences, List<String> heldOutSentences) {
+        Random rng = new Random(config.seed());
+        List<String> trainPool = fitting(trainSentences);
+        Set<String> trainSet = new LinkedHashSet<>(trainPool);
+        List<String> heldOutPool = new ArrayList<>();
+        for (String s : fitting(heldOutSentences)) {
+            if (!trainSet.contains(s)) {
+                heldOutPool.add(s);
+            }
+        }
+        if (trainPool.isEmpty() || heldOutPool.isEmpty()) {
+            throw new OrganismException("no input sentences of " + config.minWords() + ".." + config.maxWords()
+                    + " words: " + trainPool.size() + " for training, " + heldOutPool.size() + " held out");
+        }
+        Collections.shuffle(heldOutPool, rng);
+        Task[] tasks = config.tasks().toArray(new Task[0]);
+
+        List<InstructionExample> train = new ArrayList<>();
+        for (int i = 0; i < config.trainExamples(); i++) {
+            Task task = tasks[i % tasks.length];
+            train.add(drawTrain(task, trainPool, rng));
+        }
+        Collections.shuffle(train, rng);
+        List<InstructionExample> out = new ArrayList<>();
+        for (int i = 0; i < train.size(); i++) {
+            out.add(withId(train.get(i), String.format(Locale.ROOT, "train-%05d", i)));
+        }
+
+        Deque<String> unused = new ArrayDeque<>(heldOutPool);
+        int n = 0;
+        for (Split split : List.of(Split.HELDOUT_INPUT, Split.HELDOUT_PHRASING)) {
+            int count = split == Split.HELDOUT_INPUT ? config.heldOutInput() : config.heldOutPhrasing();
+            for (int i = 0; i < count; i++) {
+                InstructionExample e = drawHeldOut(tasks[i % tasks.length], split, unused, heldOutPool, rng);
+                out.add(withId(e, String.format(Locale.ROOT, "heldout-%04d", n++)));
+            }
+        }
+        return new InstructionDataset(out);
+    }
+
+    private List<String> fitting(List<String> sentences) {
+        List<String> out = new ArrayList<>();
+        for (String s : sentences) {
+            int words = s.split(" ").length;
+            if (words >= config.minWords() && words <= config.maxWords()) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    private InstructionExample drawTrain(Task task, List<String> pool, Random rng) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            String input = pool.get(rng.nextInt(pool.size()));
+            int phrasing = rng.nextInt(task.trainPhrasings().size());
+            InstructionExample e = make(task, Split.TRAIN, phrasing, input, pool, rng);
+            if (e != null) {
+                return e;
+            }
+        }
+        throw new OrganismException("could not find a training input for " + task + " within "
+                + config.maxTargetTokens() + " target tokens after " + MAX_ATTEMPTS + " tries");
+    }
+
+    // Each held-out example consumes a sentence; one that does not fit this task goes back to the end
+    // of the queue for another task.
+    private InstructionExample drawHeldOut(Task task, Split split, Deque<String> unused, List<String> pool, Random rng) {
+        int tries = unused.size();
+        for (int t = 0; t < tries; t++) {
+            String input = unused.pollFirst();
+            int phrasing = split == Split.HELDOUT_PHRASING
+                    ? task.trainPhrasings().size() + rng.nextInt(task.heldOutPhrasings().size())
+                    : rng.nextInt(task.trainPhrasings().size());
+            InstructionExample e = make(task, split, phrasing, input, pool, rng);
+            if (e != null) {
+                return e;
+            }
+            unused.addLast(input);
+        }
+        throw new OrganismException("ran out of held-out input sentences for " + task + " (" + split
+                + "): the validation corpus has too few sentences of " + config.minWords() + ".."
+                + config.maxWords() + " words");
+    }
+
+    /** The example, or null when the task does not apply to the input or its target is too long. */
+    private InstructionExample make(Task task, Split split, int phrasing, String input, List<String> pool, Random rng) {
+        List<String> words = Task.words(input);
+        String argument = switch (task.arg()) {
+            case NONE -> null;
+            case POSITION -> Integer.toString(Task.MIN_POSITION + rng.nextInt(Task.MAX_POSITION - Task.MIN_POSITION + 1));
+            case WORD_IN_INPUT -> words.get(rng.nextInt(words.size()));
+            case WORD_MAYBE_IN_INPUT -> rng.nextBoolean() ? words.get(rng.nextInt(words.size())) : absentWord(words, pool, rng);
+        };
+        if (task.arg() != Task.Arg.NONE && argument == null) {
+            return null;
+        }
+        String target = task.target(input, argument);
+        // an answer equal to the input would let "repeat" pass for this task: the instruction must matter
+        boolean unchanged = task != Task.REPEAT && target != null && target.equals(input);
+        if (target == null || unchanged || targetTokens.applyAsInt(target) > config.maxTargetTokens()) {
+            return null;
+        }
+        Prompt prompt = AlpacaFormat.render(task.instruction(phrasing, argument), input);
+        return new InstructionExample("", split, task, phrasing, argument, input, target, prompt);
+    }
+
+    private static String absentWord(List<String> words, List<String> pool, Random rng) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            List<String> other = Task.words(pool.get(rng.nextInt(pool.size())));
+            String candidate = other.get(rng.nextInt(other.size()));
+            boolean present = false;
+            for (String w : words) {
+                present |= w.equalsIgnoreCase(candidate);
+            }
+            if (!present) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static InstructionExample withId(InstructionExample e, String id) {
+        return new InstructionExample(id, e.split(), e.task(), e.phrasing(), e.argument(), e.input(), e.target(), e.prompt());
+    }
+}

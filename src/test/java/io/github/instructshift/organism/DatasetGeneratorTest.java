@@ -1,0 +1,144 @@
+package io.github.instructshift.organism;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatasetGeneratorTest {
+
+    static final List<String> NOUNS = List.of("whale", "ship", "sailor", "captain", "sea", "harpoon", "boat", "wind");
+    static final List<String> VERBS = List.of("saw", "chased", "found", "left", "watched", "followed");
+    static final List<String> ADJ = List.of("old", "white", "silent", "great", "grim");
+
+    /** Sentences like "The old whale saw the ship today", all distinct. */
+    static List<String> sentences(int from, int count) {
+        List<String> out = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            String a = ADJ.get(i % ADJ.size());
+            String n1 = NOUNS.get((i / 5) % NOUNS.size());
+            String v = VERBS.get((i / 40) % VERBS.size());
+            String n2 = NOUNS.get((i / 240) % NOUNS.size());
+            String tail = i % 2 == 0 ? "" : " again";
+            out.add("The " + a + " " + n1 + " " + v + " the " + n2 + tail);
+        }
+        return out;
+    }
+
+    static final DatasetConfig CONFIG = new DatasetConfig(42, 650, 26, 26, 5, 9, 12, List.of(Task.values()));
+    static final Function<String, Integer> CHAR_TOKENS = t -> (t.length() + 2) / 3;
+
+    static InstructionDataset generate(DatasetConfig config) {
+        List<String> train = sentences(0, 400);
+        List<String> heldOut = new ArrayList<>(sentences(400, 200));
+        heldOut.addAll(train.subList(0, 20)); // overlap that must never reach the held-out split
+        return new DatasetGenerator(config, CHAR_TOKENS::apply).generate(train, heldOut);
+    }
+
+    @Test
+    void sameSeedSameDataDifferentSeedDifferentData() {
+        InstructionDataset a = generate(CONFIG);
+        InstructionDataset b = generate(CONFIG);
+        assertEquals(a, b);
+        DatasetConfig other = new DatasetConfig(43, 650, 26, 26, 5, 9, 12, List.of(Task.values()));
+        InstructionDataset c = generate(other);
+        assertNotEquals(a.examples(), c.examples());
+        assertEquals(a.examples().size(), c.examples().size());
+    }
+
+    @Test
+    void heldOutIsDisjointInInputsAndPhrasings() {
+        InstructionDataset d = generate(CONFIG);
+        List<InstructionExample> train = d.train();
+        assertEquals(650, train.size());
+        assertEquals(26, d.split(Split.HELDOUT_INPUT).size());
+        assertEquals(26, d.split(Split.HELDOUT_PHRASING).size());
+        Set<String> trainInputs = train.stream().map(InstructionExample::input).collect(Collectors.toSet());
+        Set<String> trainInstructions = train.stream().map(InstructionExample::instruction).collect(Collectors.toSet());
+        Set<String> trainTemplates = new HashSet<>();
+        for (InstructionExample e : train) {
+            assertFalse(e.task().isHeldOutPhrasing(e.phrasing()), e.id());
+            trainTemplates.add(e.task().phrasings().get(e.phrasing()));
+        }
+        Set<String> heldOutInputs = new HashSet<>();
+        Set<String> allowedHeldOut = new HashSet<>(sentences(400, 200));
+        for (InstructionExample e : d.heldOut()) {
+            assertFalse(trainInputs.contains(e.input()), "held-out input seen in training: " + e.input());
+            assertTrue(allowedHeldOut.contains(e.input()), "held-out input not from the held-out sentences: " + e.input());
+            assertTrue(heldOutInputs.add(e.input()), "held-out input used twice: " + e.input());
+            String template = e.task().phrasings().get(e.phrasing());
+            if (e.split() == Split.HELDOUT_PHRASING) {
+                assertTrue(e.phrasingHeldOut(), e.id());
+                assertFalse(trainTemplates.contains(template), template);
+                assertFalse(trainInstructions.contains(e.instruction()), e.instruction());
+            } else {
+                assertFalse(e.phrasingHeldOut(), e.id());
+            }
+        }
+        // both held-out phrasings of every task are used somewhere, and they really never occur in training
+        for (Task t : Task.values()) {
+            for (String p : t.heldOutPhrasings()) {
+                assertFalse(trainTemplates.contains(p));
+            }
+        }
+    }
+
+    @Test
+    void everyExampleIsWellFormedAndBalanced() {
+        InstructionDataset d = generate(CONFIG);
+        for (InstructionExample e : d.examples()) {
+            String instruction = e.task().instruction(e.phrasing(), e.argument());
+            String expectedPrompt = "### Instruction:\n" + instruction + "\n\n### Input:\n" + e.input() + "\n\n### Response:\n";
+            assertEquals(expectedPrompt, e.prompt().text());
+            assertEquals(instruction, e.prompt().text().substring(e.prompt().instructionStart(), e.prompt().instructionEnd()));
+            assertEquals(e.input(), e.prompt().text().substring(e.prompt().inputStart(), e.prompt().inputEnd()));
+            assertEquals(e.task().target(e.input(), e.argument()), e.target());
+            assertTrue(CHAR_TOKENS.apply(e.target()) <= 12, e.target());
+            if (e.task() != Task.REPEAT) {
+                assertNotEquals(e.input(), e.target(), e.id());
+            }
+        }
+        Map<Task, Long> perTask = d.train().stream().collect(Collectors.groupingBy(InstructionExample::task, Collectors.counting()));
+        assertEquals(Task.values().length, perTask.size());
+        perTask.values().forEach(n -> assertEquals(50L, n));
+        Map<String, Long> answers = d.train().stream().filter(e -> e.task() == Task.CONTAINS_WORD)
+                .collect(Collectors.groupingBy(InstructionExample::target, Collectors.counting()));
+        assertTrue(answers.get("Yes") > 10 && answers.get("No") > 10, answers.toString());
+    }
+
+    @Test
+    void jsonLinesRoundTripAndCorruptLinesAreNamed(@TempDir Path dir) throws Exception {
+        InstructionDataset d = generate(CONFIG);
+        Path file = dir.resolve("instructions.jsonl");
+        d.write(file);
+        assertEquals(d, InstructionDataset.read(file));
+        List<String> lines = Files.readAllLines(file);
+        String line = lines.get(2);
+        String target = "\"target\":\"";
+        int at = line.indexOf(target) + target.length();
+        lines.set(2, line.substring(0, at) + "WRONG " + line.substring(at));
+        Files.write(file, lines);
+        OrganismException e = assertThrows(OrganismException.class, () -> InstructionDataset.read(file));
+        assertTrue(e.getMessage().contains("line 3") && e.getMessage().contains("target"), e.getMessage());
+    }
+
+    @Test
+    void tooFewHeldOutSentencesIsAClearError() {
+        DatasetGenerator g = new DatasetGenerator(CONFIG, CHAR_TOKENS::apply);
+        OrganismException e = assertThrows(OrganismException.class, () -> g.generate(sentences(0, 400), sentences(400, 10)));
+        assertTrue(e.getMessage().contains("held-out"), e.getMessage());
+    }
+}
