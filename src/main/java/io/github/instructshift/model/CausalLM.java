@@ -195,8 +195,8 @@ public final class CausalLM implements AutoCloseable {
                 v = kv[1];
             }
             if (kvh != h) {                           // grouped-query: each kv head serves h/kvh query heads
-                k = k.repeat(1, h / kvh);
-                v = v.repeat(1, h / kvh);
+                k = shareKvHeads(k, batch, h, kvh);
+                v = shareKvHeads(v, batch, h, kvh);
             }
             NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scaling).add(mask);
             NDArray probs = scores.softmax(-1);
@@ -214,6 +214,18 @@ public final class CausalLM implements AutoCloseable {
             cache.advance(tokens);
         }
         return rmsNorm(x, finalNorm);
+    }
+
+    /**
+     * {@code [batch, kv_heads, keys, d_head]} → {@code [batch, heads, keys, d_head]}, kv head j serving
+     * query heads j·r … j·r + r − 1. Done by broadcasting, not {@code repeat}: PyTorch's CPU backward of
+     * repeat_interleave (an index_add) intermittently returned wrong gradients with two threads here.
+     */
+    private static NDArray shareKvHeads(NDArray kv, long batch, int heads, int kvHeads) {
+        Shape s = kv.getShape();
+        return kv.expandDims(2)
+                .broadcast(new Shape(batch, kvHeads, heads / kvHeads, s.get(2), s.get(3)))
+                .reshape(batch, heads, s.get(2), s.get(3));
     }
 
     private static NDArray heads(NDArray projected, long batch, int tokens, int heads, int dh) {
