@@ -1,0 +1,351 @@
+package io.github.instructshift.model;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.GradientCollector;
+import java.util.Arrays;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Llama-style decoder (Llama, Mistral, Qwen2) on DJL's PyTorch engine, computing what Hugging Face
+ * transformers computes: RMSNorm, rotary embeddings (with llama3 scaling), grouped-query attention
+ * with an optional sliding window, SwiGLU, and an lm_head that may be tied to the embedding.
+ *
+ * <p>Parameters are plain arrays that never require gradients: a backward pass reaches the input
+ * embeddings only. Every method computes in the manager of its input array, so callers bound
+ * memory by working inside a sub-manager of {@link #manager()}.
+ */
+public final class CausalLM implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CausalLM.class);
+
+    private record Layer(NDArray attnNorm, NDArray ffnNorm, NDArray q, NDArray k, NDArray v, NDArray o,
+                         NDArray qBias, NDArray kBias, NDArray vBias, NDArray gate, NDArray up, NDArray down) {}
+
+    private final Checkpoint checkpoint;
+    private final ModelConfig config;
+    private final NDManager manager;
+    private final DataType dtype;
+    private final NDArray embedding;
+    private final NDArray lmHead;
+    private final NDArray finalNorm;
+    private final Layer[] layers;
+    private final NDArray cos;       // [max_positions, d_head]
+    private final NDArray sin;
+    private final float eps;
+    private final float scaling;
+
+    private CausalLM(Checkpoint checkpoint, NDManager manager, DataType dtype) {
+        this.checkpoint = checkpoint;
+        this.config = checkpoint.config();
+        this.manager = manager;
+        this.dtype = dtype;
+        this.embedding = checkpoint.tensor(WeightRole.EMBEDDING, 0, manager, dtype);
+        this.lmHead = checkpoint.lmHeadIsEmbedding() ? embedding : checkpoint.tensor(WeightRole.LM_HEAD, 0, manager, dtype);
+        this.finalNorm = checkpoint.tensor(WeightRole.FINAL_NORM, 0, manager, dtype);
+        this.layers = new Layer[config.numLayers()];
+        for (int i = 0; i < layers.length; i++) {
+            layers[i] = new Layer(w(WeightRole.ATTENTION_NORM, i), w(WeightRole.FFN_NORM, i),
+                    w(WeightRole.QUERY, i), w(WeightRole.KEY, i), w(WeightRole.VALUE, i), w(WeightRole.OUTPUT, i),
+                    w(WeightRole.QUERY_BIAS, i), w(WeightRole.KEY_BIAS, i), w(WeightRole.VALUE_BIAS, i),
+                    w(WeightRole.GATE, i), w(WeightRole.UP, i), w(WeightRole.DOWN, i));
+        }
+        NDArray[] rope = ropeTables(manager);
+        this.cos = rope[0];
+        this.sin = rope[1];
+        this.eps = (float) config.rmsNormEps();
+        this.scaling = (float) Math.pow(config.headDim(), -0.5);
+    }
+
+    /** Loads every weight of {@code checkpoint} onto the device of {@code options}. */
+    public static CausalLM load(Checkpoint checkpoint, LoadOptions options) {
+        long start = System.nanoTime();
+        NDManager manager = NDManager.newBaseManager(options.device(), "PyTorch");
+        try {
+            CausalLM lm = new CausalLM(checkpoint, manager, options.dtype());
+            LOG.info("loaded {} ({} layers, {} params) on {} as {} in {} ms", checkpoint.dir(),
+                    lm.config.numLayers(), checkpoint.parameterCount(), options.device(), options.dtype(),
+                    (System.nanoTime() - start) / 1_000_000);
+            return lm;
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private NDArray w(WeightRole role, int layer) {
+        return checkpoint.family().has(role) ? checkpoint.tensor(role, layer, manager, dtype) : null;
+    }
+
+    /** cos/sin of every position × rotation plane, duplicated over both halves as rotate_half expects. */
+    private NDArray[] ropeTables(NDManager m) {
+        int dh = config.headDim();
+        int positions = config.maxPositions();
+        double[] inv = config.rope().inverseFrequencies(dh);
+        float[] c = new float[positions * dh];
+        float[] s = new float[positions * dh];
+        for (int p = 0; p < positions; p++) {
+            for (int i = 0; i < dh / 2; i++) {
+                // transformers forms the angle in float32; matching that keeps long positions in parity
+                float angle = (float) inv[i] * (float) p;
+                c[p * dh + i] = c[p * dh + i + dh / 2] = (float) Math.cos(angle);
+                s[p * dh + i] = s[p * dh + i + dh / 2] = (float) Math.sin(angle);
+            }
+        }
+        Shape shape = new Shape(positions, dh);
+        return new NDArray[] {m.create(c, shape).toType(dtype, false), m.create(s, shape).toType(dtype, false)};
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public Checkpoint checkpoint() {
+        return checkpoint;
+    }
+
+    public TextTokenizer tokenizer() {
+        return checkpoint.tokenizer();
+    }
+
+    /** The manager holding the weights; work in a sub-manager of it. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    public DataType dtype() {
+        return dtype;
+    }
+
+    /** A fresh, empty cache for incremental decoding. */
+    public KvCache newCache(NDManager owner) {
+        return new KvCache(owner, layers.length);
+    }
+
+    /** {@code [batch, tokens]} int64 ids → {@code [batch, tokens, d_model]} input embeddings. */
+    public NDArray embed(NDArray ids) {
+        Shape shape = ids.getShape();
+        NDArray flat = ids.reshape(-1);
+        NDArray rows = embedding.get(new NDIndex("{}", flat));
+        NDArray out = rows.reshape(shape.get(0), shape.get(1), config.hiddenSize());
+        out.attach(ids.getManager());
+        return out;
+    }
+
+    /** Logits {@code [batch, tokens, vocab]} of a full (uncached) pass over ids {@code [batch, tokens]}. */
+    public NDArray logits(NDArray ids) {
+        return logitsFromEmbeddings(embed(ids));
+    }
+
+    /** Logits {@code [batch, tokens, vocab]} from input embeddings, so analyses can differentiate w.r.t. them. */
+    public NDArray logitsFromEmbeddings(NDArray embeddings) {
+        return unembed(hidden(embeddings, null));
+    }
+
+    /** lm_head over final hidden states. */
+    public NDArray unembed(NDArray hidden) {
+        return Linear.linear(hidden, lmHead).singletonOrThrow();
+    }
+
+    /**
+     * The final-norm hidden states {@code [batch, tokens, d_model]} of embeddings that follow the
+     * cache's tokens (positions start at {@code cache.length()}; a null cache means position 0).
+     */
+    public NDArray hidden(NDArray embeddings, KvCache cache) {
+        int start = cache == null ? 0 : cache.length();
+        long batch = embeddings.getShape().get(0);
+        int tokens = (int) embeddings.getShape().get(1);
+        if (start + tokens > config.maxPositions()) {
+            throw new IllegalArgumentException("sequence of " + (start + tokens) + " tokens exceeds the context of "
+                    + config.maxPositions() + " (max_position_embeddings)");
+        }
+        NDManager m = embeddings.getManager();
+        NDArray cosT = cos.get(start + ":" + (start + tokens));
+        NDArray sinT = sin.get(start + ":" + (start + tokens));
+        NDArray mask = attentionMask(m, start, tokens);
+        NDArray x = embeddings.getDataType() == dtype ? embeddings : embeddings.toType(dtype, false);
+        int h = config.numHeads();
+        int kvh = config.numKvHeads();
+        int dh = config.headDim();
+        for (int li = 0; li < layers.length; li++) {
+            Layer layer = layers[li];
+            NDArray normed = rmsNorm(x, layer.attnNorm);
+            NDArray q = heads(Linear.linear(normed, layer.q, layer.qBias).singletonOrThrow(), batch, tokens, h, dh);
+            NDArray k = heads(Linear.linear(normed, layer.k, layer.kBias).singletonOrThrow(), batch, tokens, kvh, dh);
+            NDArray v = heads(Linear.linear(normed, layer.v, layer.vBias).singletonOrThrow(), batch, tokens, kvh, dh);
+            q = rotate(q, cosT, sinT);
+            k = rotate(k, cosT, sinT);
+            if (cache != null) {
+                NDArray[] kv = cache.append(li, k, v);
+                k = kv[0];
+                v = kv[1];
+            }
+            if (kvh != h) {                           // grouped-query: each kv head serves h/kvh query heads
+                k = k.repeat(1, h / kvh);
+                v = v.repeat(1, h / kvh);
+            }
+            NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scaling).add(mask);
+            NDArray probs = scores.softmax(-1);
+            if (probs.getDataType() != dtype) {
+                probs = probs.toType(dtype, false);
+            }
+            NDArray attended = probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch, tokens, (long) h * dh);
+            x = x.add(Linear.linear(attended, layer.o).singletonOrThrow());
+            NDArray normed2 = rmsNorm(x, layer.ffnNorm);
+            NDArray gate = Linear.linear(normed2, layer.gate).singletonOrThrow();
+            NDArray up = Linear.linear(normed2, layer.up).singletonOrThrow();
+            x = x.add(Linear.linear(gate.mul(Activation.sigmoid(gate)).mul(up), layer.down).singletonOrThrow());
+        }
+        if (cache != null) {
+            cache.advance(tokens);
+        }
+        return rmsNorm(x, finalNorm);
+    }
+
+    private static NDArray heads(NDArray projected, long batch, int tokens, int heads, int dh) {
+        return projected.reshape(batch, tokens, heads, dh).transpose(0, 2, 1, 3);
+    }
+
+    /** q·cos + rotate_half(q)·sin, rotate_half(x) = [-x₂, x₁] over the two halves of d_head. */
+    private NDArray rotate(NDArray x, NDArray cosT, NDArray sinT) {
+        int half = config.headDim() / 2;
+        NDArray x1 = x.get(new NDIndex("..., :{}", half));
+        NDArray x2 = x.get(new NDIndex("..., {}:", half));
+        NDArray rotated = NDArrays.concat(new NDList(x2.neg(), x1), -1);
+        return x.mul(cosT).add(rotated.mul(sinT));
+    }
+
+    /** RMSNorm in float32 as transformers does, then scaled by the weight in the compute dtype. */
+    private NDArray rmsNorm(NDArray x, NDArray weight) {
+        NDArray xf = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+        NDArray variance = xf.square().mean(new int[] {-1}, true);
+        NDArray normed = xf.div(variance.add(eps).sqrt());
+        if (dtype != DataType.FLOAT32) {
+            normed = normed.toType(dtype, false);
+        }
+        return normed.mul(weight);
+    }
+
+    /**
+     * Additive mask {@code [tokens, start + tokens]}: query at absolute position i sees key j when
+     * j ≤ i and, under a sliding window W, j > i − W (transformers' sliding_window semantics).
+     */
+    private NDArray attentionMask(NDManager m, int start, int tokens) {
+        int keys = start + tokens;
+        int window = config.slidingWindow();
+        float[] mask = new float[tokens * keys];
+        for (int t = 0; t < tokens; t++) {
+            int i = start + t;
+            for (int j = 0; j < keys; j++) {
+                boolean visible = j <= i && (window <= 0 || j > i - window);
+                mask[t * keys + j] = visible ? 0f : Float.NEGATIVE_INFINITY;
+            }
+        }
+        NDArray array = m.create(mask, new Shape(tokens, keys));
+        return dtype == DataType.FLOAT32 ? array : array.toType(dtype, false);
+    }
+
+    /** Logits {@code [tokens, vocab]} of one sequence as float32, e.g. for parity checks and export. */
+    public float[][] sequenceLogits(long[] ids) {
+        checkContext(ids.length);
+        try (NDManager step = manager.newSubManager()) {
+            NDArray logits = logits(step.create(ids, new Shape(1, ids.length))).get(0).toType(DataType.FLOAT32, false);
+            float[] flat = logits.toFloatArray();
+            int vocab = (int) logits.getShape().get(1);
+            float[][] rows = new float[ids.length][];
+            for (int t = 0; t < ids.length; t++) {
+                rows[t] = Arrays.copyOfRange(flat, t * vocab, (t + 1) * vocab);
+            }
+            return rows;
+        }
+    }
+
+    /**
+     * Greedy decoding with a KV cache from {@code promptIds}, at most {@code maxNewTokens} new tokens,
+     * stopping after an EOS token (kept in the output, as transformers does) or at the context end.
+     */
+    public Generation generate(long[] promptIds, int maxNewTokens) {
+        return generate(promptIds, maxNewTokens, true);
+    }
+
+    /** As {@link #generate(long[], int)}; with {@code stopAtEos} false, EOS is a token like any other. */
+    public Generation generate(long[] promptIds, int maxNewTokens, boolean stopAtEos) {
+        checkContext(promptIds.length);
+        if (promptIds.length == 0) {
+            throw new IllegalArgumentException("empty prompt: nothing to condition on");
+        }
+        long[] out = new long[maxNewTokens];
+        int produced = 0;
+        String stop = "max_new_tokens";
+        try (NDManager run = manager.newSubManager(); KvCache cache = newCache(run)) {
+            long[] step = promptIds;
+            while (produced < maxNewTokens) {
+                if (cache.length() + step.length > config.maxPositions()) {
+                    stop = "context";
+                    break;
+                }
+                long next;
+                try (NDManager scope = run.newSubManager()) {
+                    NDArray ids = scope.create(step, new Shape(1, step.length));
+                    NDArray last = hidden(embed(ids), cache).get(new NDIndex(":, -1:, :"));
+                    next = unembed(last).argMax().getLong();
+                }
+                out[produced++] = next;
+                if (stopAtEos && config.eosTokenIds().contains((int) next)) {
+                    stop = "eos";
+                    break;
+                }
+                step = new long[] {next};
+            }
+        }
+        long[] output = Arrays.copyOf(out, produced);
+        return new Generation(promptIds, output, tokenizer().decode(output), stop);
+    }
+
+    /**
+     * Gradient of a scalar {@code objective(logits)} with respect to the input {@code embeddings}
+     * {@code [batch, tokens, d_model]}; parameters stay frozen, so no parameter gradient is formed.
+     * The result lives in the embeddings' manager.
+     */
+    public NDArray embeddingGradient(NDArray embeddings, Function<NDArray, NDArray> objective) {
+        NDManager m = embeddings.getManager();
+        try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+            NDArray input = embeddings.duplicate();
+            input.setRequiresGradient(true);
+            NDArray value = objective.apply(logitsFromEmbeddings(input));
+            if (value.getShape().size() != 1) {
+                throw new IllegalArgumentException("the objective must be a scalar, got shape " + value.getShape());
+            }
+            collector.backward(value);
+            NDArray gradient = input.getGradient().duplicate();
+            gradient.attach(m);
+            return gradient;
+        }
+    }
+
+    private void checkContext(int length) {
+        if (length > config.maxPositions()) {
+            throw new IllegalArgumentException("prompt of " + length + " tokens is longer than the model's context of "
+                    + config.maxPositions() + " tokens (max_position_embeddings)");
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
