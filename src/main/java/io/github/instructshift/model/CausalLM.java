@@ -322,11 +322,21 @@ public final class CausalLM implements AutoCloseable {
      * The result lives in the embeddings' manager.
      */
     public NDArray embeddingGradient(NDArray embeddings, Function<NDArray, NDArray> objective) {
+        return hiddenGradient(embeddings, hidden -> objective.apply(unembed(hidden)));
+    }
+
+    /**
+     * As {@link #embeddingGradient}, with the objective a function of the final hidden states
+     * {@code [batch, tokens, d_model]}, so it can unembed only the positions it needs.
+     */
+    public NDArray hiddenGradient(NDArray embeddings, Function<NDArray, NDArray> objective) {
         NDManager m = embeddings.getManager();
-        try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+        try (NDManager scope = m.newSubManager();
+             GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
             NDArray input = embeddings.duplicate();
+            input.attach(scope);
             input.setRequiresGradient(true);
-            NDArray value = objective.apply(logitsFromEmbeddings(input));
+            NDArray value = objective.apply(hidden(input, null));
             if (value.getShape().size() != 1) {
                 throw new IllegalArgumentException("the objective must be a scalar, got shape " + value.getShape());
             }

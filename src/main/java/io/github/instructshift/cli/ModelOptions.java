@@ -1,0 +1,27 @@
+package io.github.instructshift.cli;
+
+import io.github.instructshift.model.CausalLM;
+import io.github.instructshift.model.Checkpoint;
+import io.github.instructshift.model.LoadOptions;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The options every command that loads one model shares. */
+public final class ModelOptions {
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face checkpoint directory")
+    Path model;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu (default), gpu, gpu:N or auto")
+    String device;
+
+    @Option(names = "--dtype", defaultValue = "float32", description = "float32 (default) or float16")
+    String dtype;
+
+    Checkpoint open() {
+        return Checkpoint.open(model);
+    }
+
+    CausalLM load() {
+        return open().load(LoadOptions.parse(device, dtype));
+    }
+}
