@@ -49,9 +49,10 @@ public final class HeadsAnalysis {
                     + ct.vocabSize() + "): each model embeds the words with its own tokenizer; only words both can"
                     + " represent are compared");
         }
-        Vocabulary words = shared(vocabulary, List.of(base, tuned), notes);
-        WordTokens baseTokens = WordTokens.of(base.tokenizer(), words.words());
-        WordTokens tunedTokens = WordTokens.of(tuned.tokenizer(), words.words());
+        List<WordTokens> tokens = new ArrayList<>();
+        Vocabulary words = shared(vocabulary, List.of(base, tuned), notes, tokens);
+        WordTokens baseTokens = tokens.get(0);
+        WordTokens tunedTokens = tokens.get(1);
 
         List<HeadPairs> basePairs = new ArrayList<>();
         List<HeadPairs> tunedPairs = new ArrayList<>();
@@ -108,8 +109,9 @@ public final class HeadsAnalysis {
      */
     public static List<HeadPairs> scan(Model model, Vocabulary vocabulary, Path vectorFile, int vectorDim,
                                        HeadsOptions options, List<String> notes, Consumer<LayerTiming> onLayer) {
-        Vocabulary words = shared(vocabulary, List.of(model), notes);
-        WordTokens tokens = WordTokens.of(model.tokenizer(), words.words());
+        List<WordTokens> perModel = new ArrayList<>();
+        Vocabulary words = shared(vocabulary, List.of(model), notes, perModel);
+        WordTokens tokens = perModel.get(0);
         try (NDManager root = NDManager.newBaseManager();
              HeadScanner s = new HeadScanner(model.weights(), tokens, options.topK(), options.topDims(), root);
              Relatedness rel = relatedness(words, vectorFile, vectorDim, options, s.wordEmbeddings(), model.name(),
@@ -118,12 +120,18 @@ public final class HeadsAnalysis {
         }
     }
 
-    /** The vocabulary restricted to words every model's tokenizer can represent; the drop is noted. */
-    static Vocabulary shared(Vocabulary vocabulary, List<Model> models, List<String> notes) {
+    /**
+     * The vocabulary restricted to words every model's tokenizer can represent; the drop is noted and
+     * each model's tokens of the kept words are added to {@code tokensOut}.
+     */
+    static Vocabulary shared(Vocabulary vocabulary, List<Model> models, List<String> notes,
+                             List<WordTokens> tokensOut) {
         boolean[] keep = new boolean[vocabulary.size()];
         java.util.Arrays.fill(keep, true);
+        List<WordTokens> all = new ArrayList<>();
         for (Model m : models) {
             WordTokens t = WordTokens.of(m.tokenizer(), vocabulary.words());
+            all.add(t);
             List<String> dropped = new ArrayList<>();
             for (int i = 0; i < keep.length; i++) {
                 if (!t.usable(i)) {
@@ -148,6 +156,9 @@ public final class HeadsAnalysis {
         if (v.size() < 2) {
             throw new HeadsException("fewer than two words of " + vocabulary.source()
                     + " can be tokenized by every model");
+        }
+        for (WordTokens t : all) {
+            tokensOut.add(t.restrict(keep));
         }
         return v;
     }

@@ -58,6 +58,17 @@ public record WordTokens(long[][] ids) {
         return new WordTokens(ids);
     }
 
+    /** The words at which {@code keep} is true, order kept. */
+    public WordTokens restrict(boolean[] keep) {
+        List<long[]> kept = new ArrayList<>();
+        for (int i = 0; i < ids.length; i++) {
+            if (keep[i]) {
+                kept.add(ids[i]);
+            }
+        }
+        return new WordTokens(kept.toArray(new long[0][]));
+    }
+
     public int size() {
         return ids.length;
     }
