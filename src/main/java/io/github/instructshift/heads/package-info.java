@@ -9,7 +9,8 @@
  * base-vs-tuned verb statistics ({@link io.github.instructshift.heads.VerbShift},
  * {@link io.github.instructshift.heads.Verbs}), how much tuning moved each head's bilinear form
  * ({@link io.github.instructshift.heads.HeadChange}) and the facade that ties them into tables
- * ({@link io.github.instructshift.heads.HeadsAnalysis}, {@link io.github.instructshift.heads.HeadsReport}).
+ * ({@link io.github.instructshift.heads.HeadsAnalysis}, {@link io.github.instructshift.heads.HeadsReport}),
+ * and a benchmark on random models of any shape ({@link io.github.instructshift.heads.HeadsBenchmark}).
  *
  * <p>Depends only on {@code model}'s {@link io.github.instructshift.model.ModelWeights} and
  * {@link io.github.instructshift.model.TextTokenizer}; never forms a |V|×|V| matrix and reads one
