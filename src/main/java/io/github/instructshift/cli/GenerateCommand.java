@@ -17,27 +17,23 @@ public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--prompt", required = true, description = "the prompt text")
-    String prompt;
+    @Mixin
+    PromptOptions prompt;
 
     @Option(names = "--max-new-tokens", defaultValue = "64", description = "at most this many new tokens (default ${DEFAULT-VALUE})")
     int maxNewTokens;
-
-    @Option(names = "--format", defaultValue = "raw", description = "raw, vicuna, alpaca or chat (default ${DEFAULT-VALUE})")
-    String format;
 
     @Option(names = "--json", description = "print {\"prompt_ids\", \"output_ids\", \"text\"} as JSON")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-        PromptFormat fmt = PromptFormat.parse(format);
+        PromptFormat fmt = prompt.format();
         if (maxNewTokens < 0) {
             throw new IllegalArgumentException("--max-new-tokens must be ≥ 0, got " + maxNewTokens);
         }
         try (CausalLM lm = model.load()) {
-            PromptFormat.Rendered rendered = fmt.render(prompt, lm.checkpoint());
-            long[] ids = lm.tokenizer().encode(rendered.text(), rendered.addSpecialTokens());
+            long[] ids = prompt.ids(lm);
             Generation g = lm.generate(ids, maxNewTokens);
             if (json) {
                 Map<String, Object> out = new LinkedHashMap<>();

@@ -1,7 +1,6 @@
 package io.github.instructshift.cli;
 
 import io.github.instructshift.model.CausalLM;
-import io.github.instructshift.model.PromptFormat;
 import io.github.instructshift.model.SafetensorsWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,21 +15,17 @@ public final class LogitsCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--prompt", required = true, description = "the prompt text")
-    String prompt;
-
-    @Option(names = "--format", defaultValue = "raw", description = "raw, vicuna, alpaca or chat (default ${DEFAULT-VALUE})")
-    String format;
+    @Mixin
+    PromptOptions prompt;
 
     @Option(names = "--out", required = true, paramLabel = "FILE.safetensors", description = "output file (written atomically)")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-        PromptFormat fmt = PromptFormat.parse(format);
+        prompt.format();                                  // a bad --format fails before the model loads
         try (CausalLM lm = model.load()) {
-            PromptFormat.Rendered rendered = fmt.render(prompt, lm.checkpoint());
-            long[] ids = lm.tokenizer().encode(rendered.text(), rendered.addSpecialTokens());
+            long[] ids = prompt.ids(lm);
             float[][] logits = lm.sequenceLogits(ids);
             int vocab = logits[0].length;
             float[] flat = new float[ids.length * vocab];
