@@ -93,7 +93,9 @@ final class KernelServer {
             publishStatus("starting", null);
             threads.forEach(Thread::start);
             helpers.forEach(Thread::start);
-            log("kernel ready on " + info.address(info.shellPort()));
+            if (debug) {
+                log("kernel ready on " + info.address(info.shellPort()));
+            }
 
             shutdown.await();
         } catch (InterruptedException e) {
