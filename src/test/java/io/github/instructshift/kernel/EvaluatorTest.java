@@ -65,6 +65,14 @@ class EvaluatorTest {
     }
 
     @Test
+    void commentsAndBlankCellsAreFine() {
+        assertFalse(evaluator.eval("").hasValue());
+        assertFalse(evaluator.eval("// only a comment\n/* and a block */").hasValue());
+        assertEquals(2, evaluator.eval("1 + 1 // trailing comment").value());
+        assertEquals(3, evaluator.eval("/* leading */ 1 + 2").value());
+    }
+
+    @Test
     void nullValueIsAValue() {
         Evaluator.Result r = evaluator.eval("String nothing = null;\nnothing");
         assertTrue(r.hasValue());
