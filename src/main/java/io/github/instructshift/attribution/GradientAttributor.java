@@ -68,10 +68,11 @@ public final class GradientAttributor {
             int count = Math.min(copies, r - first);
             int length = truncate ? p + first + count - 1 : sequence.length;
             try (NDManager scope = lm.manager().newSubManager()) {
-                float[] chunk = chunk(scope, sequence, length, p, response, first, count);
+                int from = first;
+                float[] chunk = lm.onOneThread(() -> chunk(scope, sequence, length, p, response, from, count));
                 for (int b = 0; b < count; b++) {
                     for (int n = 0; n < p - 1; n++) {
-                        scores[n][first + b] = chunk[b * (p - 1) + n];
+                        scores[n][from + b] = chunk[b * (p - 1) + n];
                     }
                 }
             }

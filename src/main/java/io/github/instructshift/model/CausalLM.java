@@ -343,18 +343,25 @@ public final class CausalLM implements AutoCloseable {
      * {@code [batch, tokens, d_model]}, so it can unembed only the positions it needs.
      */
     public NDArray hiddenGradient(NDArray embeddings, Function<NDArray, NDArray> objective) {
-        if (!embeddings.getDevice().isGpu()) {
-            // PyTorch 2.7.1's CPU kernels, run on two intra-op threads, returned a wrong gradient about
-            // once in 300 passes here (0 in 960 on one thread): correctness first, so gradients run on one.
-            int threads = JniUtils.getNumThreads();
-            JniUtils.setNumThreads(1);
-            try {
-                return gradient(embeddings, objective);
-            } finally {
-                JniUtils.setNumThreads(threads);
-            }
+        return onOneThread(() -> gradient(embeddings, objective));
+    }
+
+    /**
+     * Runs {@code work} with PyTorch on one intra-op thread on CPU. PyTorch 2.7.1's CPU kernels on two
+     * threads returned a wrong gradient about once in 300 passes here (none in 960 on one thread), so
+     * every gradient computation goes through this. Nested calls keep the outer setting.
+     */
+    public <T> T onOneThread(java.util.function.Supplier<T> work) {
+        if (device().isGpu()) {
+            return work.get();
         }
-        return gradient(embeddings, objective);
+        int threads = JniUtils.getNumThreads();
+        JniUtils.setNumThreads(1);
+        try {
+            return work.get();
+        } finally {
+            JniUtils.setNumThreads(threads);
+        }
     }
 
     private NDArray gradient(NDArray embeddings, Function<NDArray, NDArray> objective) {
