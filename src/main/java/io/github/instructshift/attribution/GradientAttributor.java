@@ -69,7 +69,7 @@ public final class GradientAttributor {
             int length = truncate ? p + first + count - 1 : sequence.length;
             try (NDManager scope = lm.manager().newSubManager()) {
                 int from = first;
-                float[] chunk = lm.onOneThread(() -> chunk(scope, sequence, length, p, response, from, count));
+                float[] chunk = chunk(scope, sequence, length, p, response, from, count);
                 for (int b = 0; b < count; b++) {
                     for (int n = 0; n < p - 1; n++) {
                         scores[n][from + b] = chunk[b * (p - 1) + n];

@@ -11,7 +11,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.util.Arrays;
 import java.util.function.Function;
@@ -343,25 +342,7 @@ public final class CausalLM implements AutoCloseable {
      * {@code [batch, tokens, d_model]}, so it can unembed only the positions it needs.
      */
     public NDArray hiddenGradient(NDArray embeddings, Function<NDArray, NDArray> objective) {
-        return onOneThread(() -> gradient(embeddings, objective));
-    }
-
-    /**
-     * Runs {@code work} with PyTorch on one intra-op thread on CPU. PyTorch 2.7.1's CPU kernels on two
-     * threads returned a wrong gradient about once in 300 passes here (none in 960 on one thread), so
-     * every gradient computation goes through this. Nested calls keep the outer setting.
-     */
-    public <T> T onOneThread(java.util.function.Supplier<T> work) {
-        if (device().isGpu()) {
-            return work.get();
-        }
-        int threads = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(1);
-        try {
-            return work.get();
-        } finally {
-            JniUtils.setNumThreads(threads);
-        }
+        return gradient(embeddings, objective);
     }
 
     private NDArray gradient(NDArray embeddings, Function<NDArray, NDArray> objective) {
