@@ -349,7 +349,7 @@ public final class CausalLM implements AutoCloseable {
         NDManager m = embeddings.getManager();
         try (NDManager scope = m.newSubManager();
              GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-            NDArray input = embeddings.duplicate();
+            NDArray input = Tensors.copy(embeddings);
             input.attach(scope);
             input.setRequiresGradient(true);
             NDArray value = objective.apply(hidden(input, null));
@@ -357,7 +357,7 @@ public final class CausalLM implements AutoCloseable {
                 throw new IllegalArgumentException("the objective must be a scalar, got shape " + value.getShape());
             }
             collector.backward(value);
-            NDArray gradient = input.getGradient().duplicate();
+            NDArray gradient = Tensors.copy(input.getGradient());
             gradient.attach(m);
             return gradient;
         }

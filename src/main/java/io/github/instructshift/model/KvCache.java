@@ -33,7 +33,7 @@ public final class KvCache implements AutoCloseable {
     }
 
     private NDArray join(NDArray old, NDArray step) {
-        NDArray joined = old == null ? step.duplicate() : old.concat(step, 2);
+        NDArray joined = old == null ? Tensors.copy(step) : old.concat(step, 2);
         joined.attach(manager);
         if (old != null) {
             old.close();

@@ -187,7 +187,8 @@ public final class SafetensorsFile {
                 case "F64" -> DataType.FLOAT64;
                 default -> target;
             };
-            NDArray onCpu = owned(cpu.create(source, shape, stored), target);
+            // an array over a Java buffer only borrows it: copy into PyTorch memory (one tensor at a time)
+            NDArray onCpu = Tensors.owned(cpu.create(source, shape, stored), target);
             if (cpu == manager) {
                 return onCpu;
             }
@@ -199,17 +200,6 @@ public final class SafetensorsFile {
                 cpu.close();
             }
         }
-    }
-
-    /**
-     * A tensor in PyTorch-owned memory of dtype {@code target}. An array made from a Java buffer only
-     * borrows it, and views of it (transposes, slices) do not keep the buffer alive; copying here
-     * makes every later view safe. The copy is one tensor at a time, never the whole model.
-     */
-    private static NDArray owned(NDArray borrowed, DataType target) {
-        NDArray copy = borrowed.getDataType() == target ? borrowed.duplicate() : borrowed.toType(target, true);
-        borrowed.close();
-        return copy;
     }
 
     private ByteBuffer map(long begin, long length) {

@@ -5,9 +5,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * NDArrays made from Java arrays, in memory PyTorch owns. DJL's PyTorch engine wraps a Java buffer
- * without copying; the views and autograd records derived from such an array do not keep the
- * buffer alive, which showed up as rare garbage in backward passes. One copy here rules that out.
+ * NDArrays in memory PyTorch owns, and copies that stay so.
+ *
+ * <p>Why: in DJL 0.35.1's PyTorch engine {@code NDArray.duplicate()} is {@code copyTo}, i.e.
+ * {@code set(toByteBuffer())}, which hands native {@code torchSet} a temporary direct buffer that
+ * nothing keeps alive; the "copy" turned to garbage after a garbage collection (wrong gradients in
+ * roughly every full test run). Never call {@code duplicate()} on engine arrays: use {@link #copy}.
  */
 public final class Tensors {
     private Tensors() {}
@@ -20,9 +23,19 @@ public final class Tensors {
         return owned(manager.create(data, shape));
     }
 
-    private static NDArray owned(NDArray borrowed) {
-        NDArray copy = borrowed.duplicate();
+    /** A copy made by PyTorch itself ({@code Tensor.to(dtype, copy=true)}), in the same manager. */
+    public static NDArray copy(NDArray array) {
+        return array.toType(array.getDataType(), true);
+    }
+
+    /** Same as {@link #copy} into a new dtype (or the same), then the source released. */
+    static NDArray owned(NDArray borrowed, ai.djl.ndarray.types.DataType target) {
+        NDArray copy = borrowed.toType(target, true);
         borrowed.close();
         return copy;
+    }
+
+    private static NDArray owned(NDArray borrowed) {
+        return owned(borrowed, borrowed.getDataType());
     }
 }
