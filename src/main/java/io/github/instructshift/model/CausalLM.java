@@ -139,7 +139,10 @@ public final class CausalLM implements AutoCloseable {
     /** {@code [batch, tokens]} int64 ids → {@code [batch, tokens, d_model]} input embeddings. */
     public NDArray embed(NDArray ids) {
         Shape shape = ids.getShape();
-        NDArray rows = embedding.get(new NDIndex("{}", ids.reshape(-1)));
+        long tokens = shape.size();
+        // a native gather of rows; DJL's NDIndex path for array indices crashed in PyTorch's index kernel here
+        NDArray index = ids.reshape(tokens, 1).broadcast(new Shape(tokens, config.hiddenSize()));
+        NDArray rows = embedding.gather(index, 0);
         rows.attach(ids.getManager());             // ops on a weight land in the weight's manager otherwise
         return rows.reshape(shape.get(0), shape.get(1), config.hiddenSize());
     }

@@ -5,12 +5,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * NDArrays in memory PyTorch owns, and copies that stay so.
+ * NDArrays in memory PyTorch owns, and copies that really are copies.
  *
- * <p>Why: in DJL 0.35.1's PyTorch engine {@code NDArray.duplicate()} is {@code copyTo}, i.e.
- * {@code set(toByteBuffer())}, which hands native {@code torchSet} a temporary direct buffer that
- * nothing keeps alive; the "copy" turned to garbage after a garbage collection (wrong gradients in
- * roughly every full test run). Never call {@code duplicate()} on engine arrays: use {@link #copy}.
+ * <p>Why: an array DJL creates from a Java buffer only borrows that buffer, and DJL 0.35.1 offers no
+ * copy that is safe to outlive it: {@code duplicate()} goes through {@code set(toByteBuffer())} into a
+ * temporary direct buffer, and {@code toType(sameType, true)} calls {@code Tensor.to} without its copy
+ * flag, which returns the same storage. Both left arrays over freed memory (wrong gradients, then
+ * crashes in MKL and the index kernel). {@code mul(1)} always allocates, and is exact in every dtype.
  */
 public final class Tensors {
     private Tensors() {}
@@ -23,14 +24,14 @@ public final class Tensors {
         return owned(manager.create(data, shape));
     }
 
-    /** A copy made by PyTorch itself ({@code Tensor.to(dtype, copy=true)}), in the same manager. */
+    /** A copy in new PyTorch storage, in the same manager. */
     public static NDArray copy(NDArray array) {
-        return array.toType(array.getDataType(), true);
+        return array.mul(1);
     }
 
-    /** Same as {@link #copy} into a new dtype (or the same), then the source released. */
+    /** A copy of {@code borrowed} as {@code target} in new PyTorch storage; {@code borrowed} is released. */
     static NDArray owned(NDArray borrowed, ai.djl.ndarray.types.DataType target) {
-        NDArray copy = borrowed.toType(target, true);
+        NDArray copy = borrowed.getDataType() == target ? copy(borrowed) : borrowed.toType(target, false);
         borrowed.close();
         return copy;
     }
