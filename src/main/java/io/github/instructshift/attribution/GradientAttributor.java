@@ -45,10 +45,7 @@ public final class GradientAttributor {
         return run(promptIds, responseIds, Math.max(1, copies), true);
     }
 
-    /**
-     * The plain loop, one full-length forward and backward per response token: the benchmark's
-     * baseline (each pass carries the zero-objective padding copy described at {@link #chunk}).
-     */
+    /** The plain loop, one full-length forward and backward per response token: the benchmark's baseline. */
     public float[][] attributeOneByOne(long[] promptIds, long[] responseIds) {
         return run(promptIds, responseIds, 1, false);
     }
@@ -83,31 +80,21 @@ public final class GradientAttributor {
         return scores;
     }
 
-    /**
-     * Scores of response tokens first … first+count−1, row-major {@code [count, p − 1]}.
-     *
-     * <p>A chunk of one token is padded with a second copy whose objective is zero (its gradient is
-     * exactly zero and it is dropped): batch-of-one backward passes returned garbage about once in
-     * 500 on this CPU build (PyTorch 2.7.1 via DJL 0.35.1, cause not found), batches of two or more
-     * never did in the same runs.
-     */
+    /** Scores of response tokens first … first+count−1, row-major {@code [count, p − 1]}. */
     private float[] chunk(NDManager scope, long[] sequence, int length, int p, long[] response, int first, int count) {
-        int copies = Math.max(2, count);
-        long[] ids = new long[copies * length];
-        float[] position = new float[copies * length];            // one-hot: where copy b reads its token
+        long[] ids = new long[count * length];
+        float[] position = new float[count * length];             // one-hot: where copy b reads its token
         int vocab = lm.config().vocabSize();
-        float[] target = new float[copies * vocab];              // one-hot: which token copy b scores
-        for (int b = 0; b < copies; b++) {
+        float[] target = new float[count * vocab];               // one-hot: which token copy b scores
+        for (int b = 0; b < count; b++) {
             System.arraycopy(sequence, 0, ids, b * length, length);
-            int m = first + Math.min(b, count - 1);
+            int m = first + b;
             position[b * length + p + m - 1] = 1f;
-            if (b < count) {
-                target[b * vocab + (int) response[m]] = 1f;
-            }
+            target[b * vocab + (int) response[m]] = 1f;
         }
-        NDArray embeddings = lm.embed(Tensors.of(scope, ids, new Shape(copies, length)));
-        NDArray positionMask = Tensors.of(scope, position, new Shape(copies, length, 1));
-        NDArray targetMask = Tensors.of(scope, target, new Shape(copies, vocab));
+        NDArray embeddings = lm.embed(Tensors.of(scope, ids, new Shape(count, length)));
+        NDArray positionMask = Tensors.of(scope, position, new Shape(count, length, 1));
+        NDArray targetMask = Tensors.of(scope, target, new Shape(count, vocab));
         NDArray gradient = lm.hiddenGradient(embeddings, hidden -> {
             NDArray read = hidden.toType(DataType.FLOAT32, false).mul(positionMask).sum(new int[] {1});
             NDArray probs = lm.unembed(read.toType(lm.dtype(), false)).toType(DataType.FLOAT32, false).softmax(-1);
@@ -116,7 +103,7 @@ public final class GradientAttributor {
         NDIndex promptRows = new NDIndex(":, 1:{}, :", p);
         NDArray product = gradient.get(promptRows).toType(DataType.FLOAT32, false)
                 .mul(embeddings.get(promptRows).toType(DataType.FLOAT32, false));
-        return java.util.Arrays.copyOf(product.sum(new int[] {2}).toFloatArray(), count * (p - 1));
+        return product.sum(new int[] {2}).toFloatArray();
     }
 
     /**

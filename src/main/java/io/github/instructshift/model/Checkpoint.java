@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -197,12 +196,5 @@ public final class Checkpoint {
         } catch (IOException e) {
             throw new CheckpointException(file + ": not valid JSON: " + e.getMessage(), e);
         }
-    }
-
-    /** Tensor names in file order, for diagnostics. */
-    Map<String, String> tensorLocations() {
-        Map<String, String> m = new LinkedHashMap<>();
-        tensorFiles.forEach((n, f) -> m.put(n, f.path().getFileName().toString()));
-        return m;
     }
 }
