@@ -42,8 +42,9 @@ public final class CausalLM implements AutoCloseable {
     private final Layer[] layers;
     private final NDArray cos;       // [max_positions, d_head]
     private final NDArray sin;
-    private final float eps;
-    private final float scaling;
+    // owned scalar tensors, never op(Number): see Tensors.scalar for why
+    private final NDArray eps;       // float32, as rmsNorm computes in float32
+    private final NDArray scaling;   // compute dtype
 
     private CausalLM(Checkpoint checkpoint, NDManager manager, DataType dtype) {
         this.checkpoint = checkpoint;
@@ -63,8 +64,8 @@ public final class CausalLM implements AutoCloseable {
         NDArray[] rope = ropeTables(manager);
         this.cos = rope[0];
         this.sin = rope[1];
-        this.eps = (float) config.rmsNormEps();
-        this.scaling = (float) Math.pow(config.headDim(), -0.5);
+        this.eps = Tensors.scalar(manager, config.rmsNormEps(), DataType.FLOAT32);
+        this.scaling = Tensors.scalar(manager, Math.pow(config.headDim(), -0.5), dtype);
     }
 
     /** Loads every weight of {@code checkpoint} onto the device of {@code options}. */
@@ -140,7 +141,7 @@ public final class CausalLM implements AutoCloseable {
     public NDArray embed(NDArray ids) {
         Shape shape = ids.getShape();
         long tokens = shape.size();
-        // a native gather of rows; DJL's NDIndex path for array indices crashed in PyTorch's index kernel here
+        // a native gather of rows: DJL's NDIndex path builds its index from a borrowed Java buffer (see Tensors)
         NDArray index = ids.reshape(tokens, 1).broadcast(new Shape(tokens, config.hiddenSize()));
         NDArray rows = embedding.gather(index, 0);
         rows.attach(ids.getManager());             // ops on a weight land in the weight's manager otherwise
@@ -221,8 +222,8 @@ public final class CausalLM implements AutoCloseable {
 
     /**
      * {@code [batch, kv_heads, keys, d_head]} → {@code [batch, heads, keys, d_head]}, kv head j serving
-     * query heads j·r … j·r + r − 1. Done by broadcasting, not {@code repeat}: PyTorch's CPU backward of
-     * repeat_interleave (an index_add) intermittently returned wrong gradients with two threads here.
+     * query heads j·r … j·r + r − 1, by broadcasting: a view, no copy, and no borrowed index tensor for
+     * autograd to keep (see {@link Tensors#scalar}).
      */
     private static NDArray shareKvHeads(NDArray kv, long batch, int heads, int kvHeads) {
         Shape s = kv.getShape();

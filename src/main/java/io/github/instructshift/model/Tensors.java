@@ -12,6 +12,12 @@ import ai.djl.ndarray.types.Shape;
  * temporary direct buffer, and {@code toType(sameType, true)} calls {@code Tensor.to} without its copy
  * flag, which returns the same storage. Both left arrays over freed memory (wrong gradients, then
  * crashes in MKL and the index kernel). {@code mul(1)} always allocates, and is exact in every dtype.
+ *
+ * <p>Arithmetic with a Java number ({@code x.mul(0.125)}) has the same trap inside a graph that will be
+ * differentiated: DJL wraps the number in a borrowed tensor and closes it after the op, but autograd
+ * keeps that tensor for the backward pass, which then reads freed memory once the garbage collector
+ * has released the buffer (rare, garbage gradients of 1e22 and more). Differentiated code uses
+ * {@link #scalar} instead; outside autograd {@code op(Number)} is safe.
  */
 public final class Tensors {
     private Tensors() {}
@@ -22,6 +28,11 @@ public final class Tensors {
 
     public static NDArray of(NDManager manager, long[] data, Shape shape) {
         return owned(manager.create(data, shape));
+    }
+
+    /** A 0-d tensor holding {@code value} as {@code dtype}, in PyTorch's own memory. */
+    public static NDArray scalar(NDManager manager, double value, ai.djl.ndarray.types.DataType dtype) {
+        return owned(manager.create(new float[] {(float) value}, new Shape()), dtype);
     }
 
     /** A copy in new PyTorch storage, in the same manager. */
