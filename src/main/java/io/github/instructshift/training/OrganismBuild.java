@@ -3,6 +3,7 @@ package io.github.instructshift.training;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.instructshift.attribution.ModelRole;
 import io.github.instructshift.model.CausalLM;
 import io.github.instructshift.model.Checkpoint;
 import io.github.instructshift.model.LoadOptions;
@@ -14,6 +15,8 @@ import io.github.instructshift.organism.OrganismData;
 import io.github.instructshift.organism.OrganismException;
 import io.github.instructshift.organism.SupervisedSequence;
 import io.github.instructshift.organism.TrainingSequences;
+import io.github.instructshift.stats.GroupSummary;
+import io.github.instructshift.stats.WelchTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -122,6 +125,7 @@ public final class OrganismBuild {
         }
         int maxNew = 24;
         Map<String, Object> scores = new LinkedHashMap<>();
+        Map<String, double[]> instructionScores = new LinkedHashMap<>();
         scores.put("held_out_examples", heldOut.size());
         scores.put("unigram_perplexity", Evaluation.unigramPerplexity(trainStream, validationWindows, tokenizer.vocabSize()));
         for (Map.Entry<String, Path> m : Map.of("base", base, "tuned", tuned).entrySet().stream()
@@ -132,12 +136,30 @@ public final class OrganismBuild {
                 s.put("held_out_exact_match", f.accuracy());
                 s.put("held_out_exact_match_per_task", f.perTask());
                 s.put("validation_perplexity", Evaluation.perplexity(lm, validationWindows, 8));
+                double[] attention = InstructionAttention.scores(lm,
+                        m.getKey().equals("base") ? ModelRole.BASE : ModelRole.TUNED, heldOut, maxNew);
+                s.put("instruction_score", GroupSummary.of(attention));
+                instructionScores.put(m.getKey(), attention);
                 scores.put(m.getKey(), s);
                 writeJson(m.getValue().resolve("held-out-answers.json"), f.answers());
                 LOG.info("organism {}: held-out exact match {}, validation perplexity {}", m.getKey(),
                         f.accuracy(), s.get("validation_perplexity"));
             }
         }
+        double[] tunedScores = instructionScores.get("tuned");
+        double[] baseScores = instructionScores.get("base");
+        if (tunedScores.length >= 2 && baseScores.length >= 2) {
+            WelchTest.Result welch = WelchTest.test(tunedScores, baseScores, WelchTest.Alternative.GREATER);
+            scores.put("instruction_score_tuned_greater_p", welch.p());
+            scores.put("instruction_score_welch_t", welch.t());
+        } else {                      // e.g. a smoke build whose models barely answer
+            scores.put("instruction_score_tuned_greater_p", Double.NaN);
+            scores.put("instruction_score_welch_t", Double.NaN);
+        }
+        Map<String, String> prompts = new LinkedHashMap<>();
+        heldOut.forEach(e -> prompts.put(e.id(), e.prompt().text()));
+        writeJson(base.resolve("held-out-prompts.json"), prompts);
+        writeJson(tuned.resolve("held-out-prompts.json"), prompts);
         writeJson(base.resolve("scores.json"), scores);
         writeJson(tuned.resolve("scores.json"), scores);
         return scores;
