@@ -8,6 +8,8 @@ import io.github.instructshift.heads.HeadsReport;
 import io.github.instructshift.heads.VerbShift;
 import io.github.instructshift.heads.Verbs;
 import io.github.instructshift.heads.Vocabulary;
+import io.github.instructshift.heads.WordTokens;
+import io.github.instructshift.model.TextTokenizer;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -15,17 +17,19 @@ import tech.tablesaw.api.Table;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Finding 2 on the configured pair, sized for a notebook: the words are the base tokenizer's word
- * pieces (id order standing in for frequency) plus the paper's instruction verbs, relatedness comes
- * from the base model's own embeddings, and the general-verb baseline is the WordNet verbs among those
- * words. Every setting used is kept with the report.
+ * pieces (id order standing in for frequency) plus the paper's instruction verbs and a general-verb
+ * baseline of WordNet verbs (see {@link #vocabulary}); relatedness comes from the base model's own
+ * embeddings. Every setting used is kept with the report.
  *
  * @param report  the head comparison
  * @param options the settings it ran with
@@ -35,7 +39,7 @@ public record HeadsRun(HeadsReport report, HeadsOptions options, double seconds)
 
     /** Words per dimension and side, and the size of the general-verb baseline. */
     public static final int TOP_K = 40;
-    public static final int GENERAL_VERBS = 300;
+    public static final int GENERAL_VERBS = 150;
 
     public static HeadsRun run(ModelPair pair) {
         if (!pair.sameShape()) {
@@ -44,25 +48,57 @@ public record HeadsRun(HeadsReport report, HeadsOptions options, double seconds)
         }
         HeadsAnalysis.Model base = pair.headsModel(ModelRole.BASE);
         HeadsAnalysis.Model tuned = pair.headsModel(ModelRole.TUNED);
-        Vocabulary words = vocabulary(base);
+        Set<String> lemmas = Verbs.wordNetVerbLemmas();
+        Vocabulary words = vocabulary(base, lemmas);
         HeadsOptions options = new HeadsOptions(Math.min(TOP_K, words.size()), 0, Math.min(3000, words.size()), 2,
                 GENERAL_VERBS);
-        List<String> general = Verbs.general(words, GENERAL_VERBS, Verbs.wordNetVerbLemmas(), Verbs.INSTRUCTION);
+        List<String> general = Verbs.general(words, GENERAL_VERBS, lemmas, Verbs.INSTRUCTION);
         long t0 = System.nanoTime();
         HeadsReport report = HeadsAnalysis.compare(base, tuned, words, null, 0, options, general, t -> { });
         return new HeadsRun(report, options, (System.nanoTime() - t0) / 1e9);
     }
 
-    /** The base tokenizer's word pieces, then the instruction verbs it lacks as whole words. */
-    static Vocabulary vocabulary(HeadsAnalysis.Model base) {
+    /**
+     * The base tokenizer's word pieces; then the instruction verbs; then the {@value #GENERAL_VERBS}
+     * WordNet verbs the tokenizer splits least (BPE learns its frequent words first, so fewer and
+     * earlier pieces stand in for corpus frequency), so both verb lists are there as whole words even
+     * when the tokenizer has few word pieces.
+     */
+    static Vocabulary vocabulary(HeadsAnalysis.Model base, Set<String> lemmas) {
         Vocabulary pieces = Vocabulary.fromTokenizer(base.tokenizer());
         LinkedHashSet<String> words = new LinkedHashSet<>(pieces.words());
         int before = words.size();
         words.addAll(Verbs.INSTRUCTION);
+        int withVerbs = words.size();
+        words.addAll(generalByTokenization(base.tokenizer(), lemmas, GENERAL_VERBS));
         double[] freq = new double[words.size()];
         Arrays.fill(freq, Double.NaN);
-        return new Vocabulary(new ArrayList<>(words), freq, pieces.source() + " + " + (words.size() - before)
-                + " instruction verbs");
+        return new Vocabulary(new ArrayList<>(words), freq, pieces.source() + " + " + (withVerbs - before)
+                + " instruction verbs + " + (words.size() - withVerbs) + " general verbs");
+    }
+
+    /**
+     * The {@code n} WordNet verb lemmas (stop words and instruction verbs left out, 3+ letters) ranked
+     * by how many pieces the tokenizer needs for them, then by their largest piece id.
+     */
+    static List<String> generalByTokenization(TextTokenizer tokenizer, Set<String> lemmas, int n) {
+        Set<String> excluded = new HashSet<>(Verbs.STOP_WORDS);
+        excluded.addAll(Verbs.INSTRUCTION);
+        List<String> candidates = lemmas.stream().filter(w -> w.length() >= 3 && !excluded.contains(w)).sorted().toList();
+        WordTokens tokens = WordTokens.of(tokenizer, candidates);
+        List<long[]> keyed = new ArrayList<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            long[] ids = tokens.ids()[i];
+            if (ids != null) {
+                keyed.add(new long[] {ids.length, Arrays.stream(ids).max().orElse(0), i});
+            }
+        }
+        keyed.sort(Comparator.<long[]>comparingLong(k -> k[0]).thenComparingLong(k -> k[1]).thenComparingLong(k -> k[2]));
+        List<String> out = new ArrayList<>();
+        for (long[] k : keyed.subList(0, Math.min(n, keyed.size()))) {
+            out.add(candidates.get((int) k[2]));
+        }
+        return out;
     }
 
     /** Layer and head of the {@code rank}-th most changed head (0 = most). */

@@ -82,7 +82,7 @@ public final class Heatmaps {
             List<Placed> placed = new ArrayList<>();
             for (int n = 0; n < r.promptTokens().size(); n++) {
                 String token = r.promptTokens().get(n);
-                boolean newline = token.equals(NEWLINE);
+                boolean newline = isNewline(token);
                 String text = newline ? "\u21b5" : display(token);
                 int w = Math.max(fm.stringWidth(text), 4);
                 if (x + w > width - margin && x > margin) {
@@ -156,7 +156,7 @@ public final class Heatmaps {
         int titleH = 24;
         int left = margin + labelW;
         int top = margin + titleH + headerH;
-        int width = Math.max(left + cols * cell + margin, 520);
+        int width = Math.max(left + cols * cell + margin, 640);
         int height = top + rows * cell + 40;
         String title = String.format(Locale.ROOT, "%s (%s): attribution levels of %s", r.model(),
                 r.role() == null ? "?" : r.role().label(), r.id());
@@ -190,18 +190,22 @@ public final class Heatmaps {
             }
             g.setColor(Color.LIGHT_GRAY);
             g.drawRect(left, top, cols * cell, rows * cell);
-            legend(g, margin, top + rows * cell + 12, 22, "level / 10 (rows: prompt tokens, columns: response tokens)",
-                    null);
+            legend(g, margin, top + rows * cell + 12, 22, "level / 10 (row: prompt token, column: answer token)", null);
         });
     }
 
     private static String label(String token) {
-        return token.equals(NEWLINE) ? "\u21b5" : display(token).strip().isEmpty() ? "\u2423" : display(token);
+        return isNewline(token) ? "\u21b5" : display(token).strip().isEmpty() ? "\u2423" : display(token);
+    }
+
+    /** A line break: sentencepiece's byte piece, a literal newline, or byte-level BPE's {@code Ċ}. */
+    static boolean isNewline(String token) {
+        return token.equals(NEWLINE) || token.contains("\n") || token.equals("\u010a");
     }
 
     /**
      * Layer × head grid of ‖ΔW_Q W_Kᵀ‖ / ‖W_Q W_Kᵀ‖ (darker = moved more by tuning), with the values
-     * printed, the colour scaled to the largest change.
+     * printed when the cells are large enough, the colour running from the least to the most moved head.
      */
     public static Drawing headChanges(HeadsReport report) {
         List<HeadChange> changes = report.changes();
@@ -211,20 +215,28 @@ public final class Heatmaps {
             throw new ReportException("the head report has no heads");
         }
         double[][] v = new double[layers][heads];
-        double max = 0;
+        double max = Double.NEGATIVE_INFINITY;
+        double min = Double.POSITIVE_INFINITY;
         for (HeadChange c : changes) {
             v[c.layer()][c.head()] = c.relative();
             if (Double.isFinite(c.relative())) {
                 max = Math.max(max, c.relative());
+                min = Math.min(min, c.relative());
             }
+        }
+        if (min > max) {
+            min = 0;
+            max = 0;
         }
         int cell = Math.max(18, Math.min(56, 900 / Math.max(heads, 1)));
         int margin = 12;
         int left = margin + 70;
         int top = margin + 44;
-        int width = Math.max(left + heads * cell + margin, 420);
+        int width = Math.max(left + heads * cell + margin, 560);
         int height = top + layers * cell + 36;
-        double scale = max;
+        double lo = min;
+        double span = max - min;
+        double hi = max;
         boolean values = cell >= 40;
         return new Drawing(width, height, g -> {
             g.setFont(TITLE);
@@ -242,7 +254,7 @@ public final class Heatmaps {
                 g.setColor(Color.BLACK);
                 g.drawString("layer " + l, margin, y + cell / 2 + 4);
                 for (int h = 0; h < heads; h++) {
-                    double x = scale > 0 ? v[l][h] / scale : 0;
+                    double x = span > 0 ? 0.1 + 0.9 * (v[l][h] - lo) / span : 0.5;
                     g.setColor(purple(x));
                     g.fillRect(left + h * cell, y, cell, cell);
                     if (values) {
@@ -252,8 +264,8 @@ public final class Heatmaps {
                 }
             }
             g.setColor(Color.DARK_GRAY);
-            g.drawString(String.format(Locale.ROOT, "white = 0, darkest = %.4g (the largest change)", scale), margin,
-                    top + layers * cell + 20);
+            g.drawString(String.format(Locale.ROOT, "lightest = %.4g (least moved head), darkest = %.4g (most moved)", lo, hi),
+                    margin, top + layers * cell + 20);
         });
     }
 }

@@ -36,6 +36,7 @@ public final class ModelPair implements AutoCloseable {
     /** Opens the pair of {@code config}; fails with a clear message when a checkpoint is missing. */
     public static ModelPair open(NotebookConfig config) {
         config.requirePair();
+        config.applyThreads();
         return new ModelPair(config, Checkpoint.open(config.base()), Checkpoint.open(config.tuned()), config.loadOptions());
     }
 

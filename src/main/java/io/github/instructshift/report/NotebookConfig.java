@@ -35,10 +35,12 @@ import java.util.Properties;
  * @param dtype    {@code float32} or {@code float16}
  * @param figures  where figures and tables are written
  * @param prompts  the authors' prompts attributed on the pair per prompt set (the shortest ones)
+ * @param threads  PyTorch's intra-op CPU threads, or 0 for PyTorch's own choice ({@code auto}); the default
+ *                 is 1, which is fastest for a small pair (and on a busy machine); give a 7B pair more
  * @param sources  for every key, where its value came from
  */
 public record NotebookConfig(Path root, Path base, Path tuned, Path paper, String device, String dtype, Path figures,
-                             int prompts, Map<String, String> sources) {
+                             int prompts, int threads, Map<String, String> sources) {
 
     public static final String DEFAULT_BASE = "data/models/organism-base";
     public static final String DEFAULT_TUNED = "data/models/organism-tuned";
@@ -46,7 +48,8 @@ public record NotebookConfig(Path root, Path base, Path tuned, Path paper, Strin
     public static final String CONFIG_ENV = "INSTRUCT_SHIFT_CONFIG";
     public static final String CONFIG_FILE = "instruct-shift.properties";
     /** The keys, in display order. */
-    public static final List<String> KEYS = List.of("base", "tuned", "paper", "device", "dtype", "figures", "prompts");
+    public static final List<String> KEYS = List.of("base", "tuned", "paper", "device", "dtype", "threads", "figures",
+            "prompts");
 
     static final String DEFAULT = "default";
 
@@ -89,7 +92,7 @@ public record NotebookConfig(Path root, Path base, Path tuned, Path paper, Strin
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
         Map<String, String> defaults = Map.of("base", DEFAULT_BASE, "tuned", DEFAULT_TUNED, "device", "cpu",
-                "dtype", "float32", "figures", "figures", "prompts", "6");
+                "dtype", "float32", "threads", "1", "figures", "figures", "prompts", "6");
         for (String key : KEYS) {
             String var = envName(key);
             String fromEnv = blankToNull(env.get(var));
@@ -117,6 +120,17 @@ public record NotebookConfig(Path root, Path base, Path tuned, Path paper, Strin
             throw new ReportException("prompts = '" + values.get("prompts") + "' (from " + sources.get("prompts")
                     + ") must be a whole number >= 1");
         }
+        String threadValue = values.get("threads").trim().toLowerCase(Locale.ROOT);
+        int threads;
+        try {
+            threads = threadValue.equals("auto") ? 0 : Integer.parseInt(threadValue);
+        } catch (NumberFormatException e) {
+            threads = -1;
+        }
+        if (threads < 0) {
+            throw new ReportException("threads = '" + values.get("threads") + "' (from " + sources.get("threads")
+                    + ") must be a whole number >= 1 or 'auto'");
+        }
         Path paper = values.containsKey("paper") ? root.resolve(values.get("paper")).normalize() : null;
         if (paper != null && !Files.isRegularFile(paper.resolve("datasets").resolve("FinalDataset.tsv"))) {
             throw new ReportException("paper = " + values.get("paper") + " (from " + sources.get("paper") + ", i.e. "
@@ -126,7 +140,7 @@ public record NotebookConfig(Path root, Path base, Path tuned, Path paper, Strin
         return new NotebookConfig(root, root.resolve(values.get("base")).normalize(),
                 root.resolve(values.get("tuned")).normalize(), paper, values.get("device").trim().toLowerCase(Locale.ROOT),
                 values.get("dtype").trim().toLowerCase(Locale.ROOT), root.resolve(values.get("figures")).normalize(),
-                prompts, sources);
+                prompts, threads, sources);
     }
 
     /** The environment variable of a key: {@code base} → {@code INSTRUCT_SHIFT_BASE}. */
@@ -199,6 +213,18 @@ public record NotebookConfig(Path root, Path base, Path tuned, Path paper, Strin
         }
     }
 
+    /**
+     * Sets PyTorch's intra-op thread count to {@link #threads} (nothing for {@code auto}). PyTorch's
+     * threads wait for each other after every operation, which costs more than it gains on the small
+     * matrices of a small model, and far more when other processes hold the cores.
+     */
+    public void applyThreads() {
+        if (threads > 0) {
+            ai.djl.engine.Engine.getEngine("PyTorch");          // loads the native library first
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+        }
+    }
+
     /** Setting, value and where it came from, one row per key. */
     public Table table() {
         StringColumn key = StringColumn.create("setting");
@@ -221,6 +247,7 @@ public record NotebookConfig(Path root, Path base, Path tuned, Path paper, Strin
             case "dtype" -> dtype;
             case "figures" -> figures.toString();
             case "prompts" -> Integer.toString(prompts);
+            case "threads" -> threads == 0 ? "auto" : Integer.toString(threads);
             default -> throw new IllegalArgumentException(key);
         };
     }
