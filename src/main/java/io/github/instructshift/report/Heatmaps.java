@@ -83,7 +83,7 @@ public final class Heatmaps {
             for (int n = 0; n < r.promptTokens().size(); n++) {
                 String token = r.promptTokens().get(n);
                 boolean newline = isNewline(token);
-                String text = newline ? "\u21b5" : display(token);
+                String text = token.equals(NEWLINE) ? "\u21b5" : display(token).replace("\n", "\u21b5").replace("\u010a", "\u21b5");
                 int w = Math.max(fm.stringWidth(text), 4);
                 if (x + w > width - margin && x > margin) {
                     x = margin;
@@ -195,7 +195,8 @@ public final class Heatmaps {
     }
 
     private static String label(String token) {
-        return isNewline(token) ? "\u21b5" : display(token).strip().isEmpty() ? "\u2423" : display(token);
+        String text = token.equals(NEWLINE) ? "\u21b5" : display(token).replace("\n", "\u21b5").replace("\u010a", "\u21b5");
+        return text.strip().isEmpty() ? "\u2423" : text;
     }
 
     /** A line break: sentencepiece's byte piece, a literal newline, or byte-level BPE's {@code Ċ}. */
@@ -248,7 +249,7 @@ public final class Heatmaps {
                     g.drawString(Integer.toString(h), left + h * cell + 2, top - 6);
                 }
             }
-            g.drawString("head", left, top - 20);
+            g.drawString("head", margin, top - 6);
             for (int l = 0; l < layers; l++) {
                 int y = top + l * cell;
                 g.setColor(Color.BLACK);
