@@ -47,6 +47,10 @@ public final class PairAttribution {
         if (ids.length < 2) {
             throw new ReportException("prompt " + prompt.id() + " has " + ids.length + " tokens: nothing to attribute to");
         }
+        if (ids.length + 1 > lm.config().maxPositions()) {
+            throw new ReportException("prompt " + prompt.id() + " has " + ids.length + " tokens, no room for an answer in "
+                    + pair.name(role) + "'s context of " + lm.config().maxPositions() + " tokens");
+        }
         List<String> pieces = tok.tokens(prompt.text(), true);
         List<int[]> spans = tok.charSpans(prompt.text(), true);
         Generation answer = lm.generate(ids, maxNewTokens);
