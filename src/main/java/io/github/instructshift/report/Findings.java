@@ -144,7 +144,7 @@ public final class Findings {
 
         private static String num(JsonNode n, String field) {
             JsonNode v = n.path(field);
-            return v.isNumber() ? String.format(Locale.ROOT, "%.4g", v.asDouble()) : v.isMissingNode() || v.isNull() ? "n/a" : v.asText();
+            return v.isIntegralNumber() ? v.asText() : v.isNumber() ? String.format(Locale.ROOT, "%.4g", v.asDouble()) : v.isMissingNode() || v.isNull() ? "n/a" : v.asText();
         }
 
         /** The three findings as three bar charts side by side. */
