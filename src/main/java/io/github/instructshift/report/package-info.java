@@ -4,8 +4,10 @@
  *
  * <p>Owns: the notebooks' one configuration ({@link io.github.instructshift.report.NotebookConfig}:
  * environment variables over an optional properties file over the embedded default pair), the opened
- * model pair ({@link io.github.instructshift.report.ModelPair}), figure export
- * ({@link io.github.instructshift.report.Figures}: XChart or Java2D drawings as PNG and SVG, Tablesaw
+ * model pair ({@link io.github.instructshift.report.ModelPair}, with its weight change per layer,
+ * {@link io.github.instructshift.report.WeightChange}), figure export
+ * ({@link io.github.instructshift.report.Figures}: XChart charts or Java2D
+ * {@link io.github.instructshift.report.Drawing}s as PNG and SVG, Tablesaw
  * tables as CSV, tablesaw-jsplot figures as standalone HTML with plotly.js inlined from a
  * checksum-pinned npm tarball, {@link io.github.instructshift.report.PlotlyJs}), heat maps of attribution
  * results and head changes ({@link io.github.instructshift.report.Heatmaps}), the prompt sets and the
@@ -13,7 +15,8 @@
  * {@link io.github.instructshift.report.PairAttribution}, {@link io.github.instructshift.report.PaperTables},
  * {@link io.github.instructshift.report.HeadsRun}, {@link io.github.instructshift.report.FfnRun}), their
  * charts ({@link io.github.instructshift.report.Charts}) and the suite's summary
- * ({@link io.github.instructshift.report.Findings}).
+ * ({@link io.github.instructshift.report.Findings}); and a perturbed copy of a checkpoint as a stand-in
+ * tuned model for development ({@link io.github.instructshift.report.PerturbedCheckpoint}).
  *
  * <p>Depends on the analysis packages and {@code model}; nothing depends on it. Kernel-neutral: no
  * class here needs the project's Jupyter kernel, so the notebooks also run under IJava.
