@@ -32,6 +32,6 @@ public record DatasetConfig(long seed, int trainExamples, int heldOutInput, int 
     }
 
     public static DatasetConfig defaults(long seed) {
-        return new DatasetConfig(seed, 5200, 104, 104, 5, 9, 16, List.of(Task.values()));
+        return new DatasetConfig(seed, 64000, 104, 104, 5, 9, 16, List.of(Task.values()));
     }
 }
