@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Attribution of a prompt list under one model into a {@link ResultStore}, resumable: each result is
@@ -13,9 +14,11 @@ import java.util.Map;
  * missing, so a killed run loses at most the prompt in flight and never duplicates one.
  *
  * <p>Opening a run scans the store for the prompts' results: each stored result must come from the
- * same model, role and prompt format (otherwise the store belongs to another run, an {@link
- * AttributionException} before anything is computed); a stored file that cannot be read (truncated by
- * something that did not write atomically) is deleted and computed again. Only small per-prompt
+ * same model, role and prompt format, and (when a preparer is given) from the same prompt tokens
+ * (otherwise the store belongs to another run, an {@link AttributionException} before anything is
+ * computed); a result whose instruction mask or unmatched fragments differ from the prompt's current
+ * annotation is rescored from its stored levels (no model needed) and rewritten; a stored file that
+ * cannot be read (truncated by something that did not write atomically) is deleted and computed again. Only small per-prompt
  * {@link AttributionResults.Row}s are kept in memory, so a long run does not grow.
  */
 public final class AttributionRun {
@@ -41,15 +44,18 @@ public final class AttributionRun {
     private final List<AttributionPrompt> prompts;
     private final Map<String, AttributionResults.Row> stored = new HashMap<>();
     private final List<String> unreadable = new ArrayList<>();
+    private final List<String> rescored = new ArrayList<>();
 
     /**
      * Scans {@code store} for the prompts' results of this model, role and prompt format (no model
      * needs to be loaded for that; when nothing is left to compute, none need be).
      *
-     * @param format the prompt format's name as results record it ({@link PromptAttributor#formatName()})
+     * @param format   the prompt format's name as results record it ({@link PromptAttributor#formatName()})
+     * @param preparer how the model sees a prompt ({@link PromptAttributor#prepare}), to check stored results
+     *                 against; null to trust IDs
      */
     public AttributionRun(ResultStore store, List<AttributionPrompt> prompts, String model, ModelRole role,
-                          String format) {
+                          String format, Function<AttributionPrompt, PromptAttributor.Prepared> preparer) {
         this.model = model;
         this.role = role;
         this.format = format;
@@ -73,6 +79,9 @@ public final class AttributionRun {
                 continue;
             }
             checkSameRun(r);
+            if (preparer != null) {
+                r = checkSamePrompt(r, p, preparer);
+            }
             stored.put(p.id(), AttributionResults.row(r));
         }
     }
@@ -85,6 +94,33 @@ public final class AttributionRun {
                     + "), not of this run's '" + model + "' (" + role.label() + ", format " + format
                     + "); write to another directory");
         }
+    }
+
+    private AttributionResult checkSamePrompt(AttributionResult r, AttributionPrompt p,
+                                              Function<AttributionPrompt, PromptAttributor.Prepared> preparer) {
+        PromptAttributor.Prepared now;
+        try {
+            now = preparer.apply(p);
+        } catch (IllegalArgumentException e) {
+            return r;                                  // cannot be attributed now; nothing to compare
+        }
+        if (!now.promptTokens().equals(r.promptTokens())) {
+            throw new AttributionException(store.path(r.id()) + " was computed on other prompt tokens than prompt "
+                    + r.id() + " has now (its text or format changed); write to another directory");
+        }
+        if (java.util.Arrays.equals(now.instructionMask(), r.instructionMask()) && p.unmatched().equals(r.unmatched())) {
+            return r;
+        }
+        AttributionResult rescoredResult = AttributionResult.fromLevels(r.id(), r.model(), r.role(), r.promptFormat(),
+                r.promptTokens(), r.responseTokens(), r.raw(), r.levels(), now.instructionMask(), p.unmatched());
+        store.put(rescoredResult);
+        rescored.add(r.id());
+        return rescoredResult;
+    }
+
+    /** IDs whose stored result was rescored because the prompt's instruction annotation changed. */
+    public List<String> rescored() {
+        return List.copyOf(rescored);
     }
 
     public int total() {

@@ -1,6 +1,7 @@
 package io.github.instructshift.attribution;
 
 import io.github.instructshift.model.CausalLM;
+import io.github.instructshift.model.Checkpoint;
 import io.github.instructshift.model.Generation;
 import io.github.instructshift.model.PromptFormat;
 import io.github.instructshift.model.TextTokenizer;
@@ -64,27 +65,43 @@ public final class PromptAttributor {
     /** The result and why generation stopped ({@code eos}, {@code max_new_tokens}, {@code context}). */
     public record Outcome(AttributionResult result, String stoppedOn) {}
 
-    /** Runs the pipeline; a prompt the model cannot take (too long, nothing after BOS) is an IllegalArgumentException. */
-    public Outcome attribute(AttributionPrompt prompt) {
-        PromptFormat.Rendered rendered = format.render(prompt.text(), lm.checkpoint());
-        TextTokenizer tok = lm.tokenizer();
+    /**
+     * A prompt as the model sees it: its ids (after the format wraps it), the prompt tokens that get an
+     * attribution row (every token after the first) and which of them are instruction.
+     */
+    public record Prepared(long[] ids, List<String> promptTokens, boolean[] instructionMask) {}
+
+    /** Wraps and tokenises {@code prompt} and marks its instruction tokens; needs only the checkpoint's tokenizer. */
+    public static Prepared prepare(Checkpoint checkpoint, PromptFormat format, AttributionPrompt prompt) {
+        PromptFormat.Rendered rendered = format.render(prompt.text(), checkpoint);
+        TextTokenizer tok = checkpoint.tokenizer();
         long[] ids = tok.encode(rendered.text(), rendered.addSpecialTokens());
         if (ids.length < 2) {
             throw new IllegalArgumentException("prompt " + prompt.id() + " has no token after the first to attribute to");
         }
-        if (ids.length > lm.config().maxPositions()) {
-            throw new IllegalArgumentException("prompt " + prompt.id() + " has " + ids.length
-                    + " tokens, more than the model's context of " + lm.config().maxPositions());
-        }
         List<String> allTokens = tok.tokens(rendered.text(), rendered.addSpecialTokens());
         List<int[]> allSpans = tok.charSpans(rendered.text(), rendered.addSpecialTokens());
-        List<String> promptTokens = allTokens.subList(1, allTokens.size());
+        List<String> promptTokens = List.copyOf(allTokens.subList(1, allTokens.size()));
         int[][] spans = allSpans.subList(1, allSpans.size()).toArray(new int[0][]);
         List<TextSpan> instruction = new ArrayList<>();
         for (TextSpan s : prompt.instruction()) {
             instruction.add(new TextSpan(s.start() + rendered.promptOffset(), s.end() + rendered.promptOffset()));
         }
         boolean[] mask = TokenAlignment.mask(promptTokens, spans, rendered.text(), instruction);
+        return new Prepared(ids, promptTokens, mask);
+    }
+
+    /** Runs the pipeline; a prompt the model cannot take (too long, nothing after BOS) is an IllegalArgumentException. */
+    public Outcome attribute(AttributionPrompt prompt) {
+        Prepared prepared = prepare(lm.checkpoint(), format, prompt);
+        long[] ids = prepared.ids();
+        if (ids.length > lm.config().maxPositions()) {
+            throw new IllegalArgumentException("prompt " + prompt.id() + " has " + ids.length
+                    + " tokens, more than the model's context of " + lm.config().maxPositions());
+        }
+        TextTokenizer tok = lm.tokenizer();
+        List<String> promptTokens = prepared.promptTokens();
+        boolean[] mask = prepared.instructionMask();
 
         Generation g = lm.generate(ids, maxNewTokens);
         long[] out = g.outputIds();

@@ -158,12 +158,16 @@ public final class AttributeCommand implements Callable<Integer> {
             ResultStore store = new ResultStore(out.resolve(RESULTS).resolve(m.role().label()));
             AttributionRun run;
             try {
-                run = new AttributionRun(store, prompts, m.name(), m.role(), formatName);
+                run = new AttributionRun(store, prompts, m.name(), m.role(), formatName,
+                        p -> PromptAttributor.prepare(m.checkpoint(), promptFormat, p));
             } catch (AttributionException e) {
                 return fail(e.getMessage());
             }
             for (String id : run.unreadable()) {
                 stderr.println("warning: " + store.path(id) + " could not be read; computing it again");
+            }
+            for (String id : run.rescored()) {
+                stderr.println("note: " + store.path(id) + " rescored: the prompt's instruction annotation changed");
             }
             AttributionRun.Outcome o;
             if (run.remaining() == 0) {

@@ -75,7 +75,7 @@ public final class BenchAttributionCommand implements Callable<Integer> {
             attributor.attributeOneByOne(prompt, shortResponse);
             attributor.attribute(prompt, shortResponse, chunk);
             int heldBefore = NativeMemory.heldArrays(lm.manager());
-            double rssBefore = NativeMemory.settledRssMiB();
+            double rssBefore = NativeMemory.settledAnonMiB();
 
             double[] oneByOne = new double[repeats];
             double[] batched = new double[repeats];
@@ -93,7 +93,7 @@ public final class BenchAttributionCommand implements Callable<Integer> {
                 a = m1.scores();
                 b = m2.scores();
             }
-            double rssAfter = NativeMemory.settledRssMiB();
+            double rssAfter = NativeMemory.settledAnonMiB();
             int heldAfter = NativeMemory.heldArrays(lm.manager());
             double tOne = median(oneByOne);
             double tBatched = median(batched);
@@ -121,7 +121,7 @@ public final class BenchAttributionCommand implements Callable<Integer> {
             r.put("batched_s_per_token", tBatched / responseTokens);
             r.put("speedup", tOne / tBatched);
             r.put("max_abs_diff_over_max", scale == 0 ? 0.0 : worst / scale);
-            r.put("rss_before_mib", cpu ? rssBefore : Double.NaN);
+            r.put("anon_rss_before_mib", cpu ? rssBefore : Double.NaN);
             r.put("peak_rss_one_by_one_mib", cpu ? peakOneByOne : Double.NaN);
             r.put("peak_rss_batched_mib", cpu ? peakBatched : Double.NaN);
             r.put("peak_ratio_batched_over_one_by_one", cpu && peakOneByOne > 1 ? peakBatched / peakOneByOne : Double.NaN);
@@ -129,22 +129,26 @@ public final class BenchAttributionCommand implements Callable<Integer> {
             r.put("held_arrays_delta", heldBefore < 0 || heldAfter < 0 ? "n/a" : heldAfter - heldBefore);
         }
         BenchCommand.print(r, json, System.out, "speedup = one-by-one time / batched time (same prompt and response, same run); "
-                + "peak_rss_* = peak resident memory above the settled RSS (after GC and malloc_trim) before that call "
-                + "(JVM heap pages included); retained_rss = settled RSS after all repeats minus before; held_arrays_delta = arrays left in "
+                + "peak_rss_* = peak anonymous resident memory (sampled every ~1 ms; mapped checkpoint files excluded, JVM "
+                + "heap included) above its settled level (after GC and malloc_trim) before that call; retained_rss = "
+                + "settled anonymous RSS after all repeats minus before; held_arrays_delta = arrays left in "
                 + "the model's manager");
         return 0;
     }
 
     private record Measured(double seconds, double peakMiB, float[][] scores) {}
 
+    /** Seconds, peak anonymous memory above the settled level before, and the result of one call. */
     private static Measured measure(java.util.function.Supplier<float[][]> work) {
-        double base = NativeMemory.settledRssMiB();
-        boolean reset = NativeMemory.resetPeak();
-        long start = System.nanoTime();
-        float[][] scores = work.get();
-        double seconds = BenchCommand.seconds(start);
-        double peak = reset ? NativeMemory.peakMiB() - base : Double.NaN;
-        return new Measured(seconds, peak, scores);
+        double base = NativeMemory.settledAnonMiB();
+        float[][][] scores = new float[1][][];
+        double[] seconds = new double[1];
+        double peak = NativeMemory.peakAnonMiBDuring(() -> {
+            long start = System.nanoTime();
+            scores[0] = work.get();
+            seconds[0] = BenchCommand.seconds(start);
+        });
+        return new Measured(seconds[0], peak - base, scores[0]);
     }
 
     private static double max(double a, double b) {

@@ -9,17 +9,15 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * What benchmarks can see of memory outside the Java heap, on Linux: the resident set size and its peak
- * ({@code VmRSS}, {@code VmHWM} of {@code /proc/self/status}); the peak can be reset by writing 5 to
- * {@code /proc/self/clear_refs}, so the peak of one stretch of work is measurable. Resident memory counts
- * the JVM's touched heap pages too, and memory that PyTorch frees stays resident while the C allocator
- * caches it; {@link #settledRssMiB()} therefore collects garbage and asks glibc to hand cached memory back
- * ({@code malloc_trim}) first, so that a peak measured from there is what one stretch of work really
- * needed, and an increase between two settled readings is memory really kept. Elsewhere everything is NaN.
+ * What benchmarks can see of memory outside the Java heap, on Linux, from {@code /proc/self/status}: the
+ * resident set ({@code VmRSS}) and its anonymous part ({@code RssAnon}: PyTorch's tensors and the JVM heap,
+ * without the pages of memory-mapped checkpoint files). Memory that PyTorch frees stays resident while the C
+ * allocator caches it, so a settled reading first collects garbage and asks glibc to hand cached memory back
+ * ({@code malloc_trim}); a peak sampled from there is what one stretch of work needed, and an increase between
+ * two settled readings is memory really kept. Elsewhere everything is NaN.
  */
 final class NativeMemory {
     private static final Path STATUS = Path.of("/proc/self/status");
-    private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
 
     private NativeMemory() {}
 
@@ -28,26 +26,71 @@ final class NativeMemory {
         return field("VmRSS:");
     }
 
-    /** Peak resident set size in MiB since start or the last {@link #resetPeak()}, NaN when unknown. */
-    static double peakMiB() {
-        return field("VmHWM:");
+    /**
+     * Anonymous resident memory in MiB (heap-like memory: PyTorch's tensors, the JVM heap), without the
+     * pages of memory-mapped checkpoint files that {@code VmRSS} also counts; NaN when unknown.
+     */
+    static double anonMiB() {
+        return field("RssAnon:");
     }
 
-    /** Resets the peak to the current RSS; false when the kernel does not allow it. */
-    static boolean resetPeak() {
+    /**
+     * Runs {@code work} while a daemon thread samples {@link #anonMiB()} every millisecond or so, and
+     * returns the largest sample (or NaN). Short spikes between two samples can be missed: a lower bound
+     * of the peak, close for work that runs many milliseconds.
+     */
+    static double peakAnonMiBDuring(Runnable work) {
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong peakKiB = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+        Runnable sample = () -> {
+            double v = anonMiB();
+            if (!Double.isNaN(v)) {
+                peakKiB.accumulateAndGet(Math.round(v * 1024), Math::max);
+            }
+        };
+        sample.run();
+        Thread sampler = new Thread(() -> {
+            while (!done.get()) {
+                sample.run();
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "rss-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
         try {
-            Files.writeString(CLEAR_REFS, "5");
-            return true;
-        } catch (IOException | RuntimeException e) {
-            return false;
+            work.run();
+        } finally {
+            done.set(true);
+            try {
+                sampler.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
+        sample.run();
+        long peak = peakKiB.get();
+        return peak == Long.MIN_VALUE ? Double.NaN : peak / 1024.0;
     }
 
     /** A garbage collection and {@code malloc_trim(0)}, then the RSS: what stays after a stretch of work. */
     static double settledRssMiB() {
+        settle();
+        return rssMiB();
+    }
+
+    /** As {@link #settledRssMiB()}, anonymous memory only. */
+    static double settledAnonMiB() {
+        settle();
+        return anonMiB();
+    }
+
+    private static void settle() {
         System.gc();
         trim();
-        return rssMiB();
     }
 
     private interface LibC extends com.sun.jna.Library {

@@ -81,13 +81,13 @@ class AttributionRunMemoryTest {
                 }
             };
             // warm-up: lazily created state (tokenizer, kernels, class loading, JIT) is not growth
-            new AttributionRun(store, prompts("warm_", WARM_UP), "tiny-llama", ModelRole.TUNED, "raw")
+            new AttributionRun(store, prompts("warm_", WARM_UP), "tiny-llama", ModelRole.TUNED, "raw", null)
                     .execute(attributor, quiet);
             int arraysBefore = held(lm.manager());
             long heapBefore = settledHeap();
 
             AttributionRun.Outcome o = new AttributionRun(store, prompts("p_", PROMPTS), "tiny-llama",
-                    ModelRole.TUNED, "raw").execute(attributor, quiet);
+                    ModelRole.TUNED, "raw", null).execute(attributor, quiet);
 
             assertEquals(PROMPTS, o.computed());
             assertEquals(arraysBefore, held(lm.manager()), "arrays left in the model's manager");

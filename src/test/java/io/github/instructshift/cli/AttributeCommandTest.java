@@ -269,6 +269,41 @@ class AttributeCommandTest {
     }
 
     @Test
+    void aChangedAnnotationIsRescoredAndAChangedPromptRefused() throws Exception {
+        String model = Fixture.of("tiny-llama").dir().toString();
+        String text = "Rewrite the sentence. Keep it short.";
+        ObjectMapper json = new ObjectMapper();
+        Path file = tmp.resolve("p.jsonl");
+        Path out = tmp.resolve("out");
+        String[] args = {"--model", model, "--prompts", file.toString(), "--max-new-tokens", "3", "--no-progress",
+                "--out", out.toString()};
+        Files.writeString(file, json.writeValueAsString(java.util.Map.of("id", "a", "prompt", text)) + "\n");
+        assertEquals(0, run(args).rc());
+        AttributionResult first = new ResultStore(out.resolve("results/tuned")).get("a");
+        assertMarks(first, "Rewrite", "Keep");
+
+        // the annotation changes: rescored from the stored levels, no model run, same as a fresh run
+        Files.writeString(file, json.writeValueAsString(java.util.Map.of("id", "a", "prompt", text,
+                "instruction_fragments", List.of("Keep it"))) + "\n");
+        Run rescored = run(args);
+        assertEquals(0, rescored.rc(), rescored.err());
+        assertTrue(rescored.out().contains("0 computed, 1 from an earlier run"), rescored.out());
+        assertTrue(rescored.err().contains("rescored"), rescored.err());
+        AttributionResult second = new ResultStore(out.resolve("results/tuned")).get("a");
+        assertMarks(second, "Keep it short", "Rewrite");
+        String[] fresh = args.clone();
+        fresh[fresh.length - 1] = tmp.resolve("fresh").toString();
+        assertEquals(0, run(fresh).rc());
+        assertSameResult(new ResultStore(tmp.resolve("fresh/results/tuned")).get("a"), second);
+
+        // the text changes under the same ID: the stored result is not this prompt's
+        Files.writeString(file, json.writeValueAsString(java.util.Map.of("id", "a", "prompt", "Say hello.")) + "\n");
+        Run changed = run(args);
+        assertEquals(2, changed.rc());
+        assertTrue(changed.err().contains("other prompt tokens"), changed.err());
+    }
+
+    @Test
     void badInputIsOneErrorLineAndExitCode2() throws Exception {
         String model = Fixture.of("tiny-llama").dir().toString();
         Path bad = tmp.resolve("bad.jsonl");
