@@ -29,6 +29,7 @@ public final class PromptAttributor {
     private final PromptFormat format;
     private final int maxNewTokens;
     private final boolean keepRaw;
+    private final int copies;
 
     /**
      * @param model        the name stored with each result (e.g. the checkpoint directory's name)
@@ -37,6 +38,20 @@ public final class PromptAttributor {
      */
     public PromptAttributor(CausalLM lm, String model, ModelRole role, PromptFormat format, int maxNewTokens,
                             boolean keepRaw) {
+        this(lm, model, role, format, maxNewTokens, keepRaw, 0);
+    }
+
+    /**
+     * As above, with {@code copies} response tokens per backward pass ({@link GradientAttributor#attribute(long[],
+     * long[], int)}); 0 lets the attributor's memory budget choose. The scores do not depend on it (to float
+     * rounding), only speed and memory do.
+     */
+    public PromptAttributor(CausalLM lm, String model, ModelRole role, PromptFormat format, int maxNewTokens,
+                            boolean keepRaw, int copies) {
+        if (copies < 0) {
+            throw new IllegalArgumentException("copies per pass must be >= 0 (0 = by memory budget), got " + copies);
+        }
+        this.copies = copies;
         if (maxNewTokens < 1) {
             throw new IllegalArgumentException("max new tokens must be >= 1, got " + maxNewTokens);
         }
@@ -116,7 +131,8 @@ public final class PromptAttributor {
         }
         double[][] raw = new double[ids.length - 1][length];
         if (length > 0) {
-            float[][] scores = attributor.attribute(ids, response);
+            float[][] scores = copies > 0 ? attributor.attribute(ids, response, copies)
+                    : attributor.attribute(ids, response);
             for (int n = 0; n < raw.length; n++) {
                 for (int m = 0; m < length; m++) {
                     raw[n][m] = scores[n][m];

@@ -115,6 +115,11 @@ public final class AttributeCommand implements Callable<Integer> {
             description = "output folder: results/, run.json, scores.csv, summary.csv, summary.json")
     Path out;
 
+    @Option(names = "--copies", defaultValue = "0", paramLabel = "N",
+            description = "response tokens per backward pass, 0 = as many as a 2 GiB activation budget allows "
+                    + "(default ${DEFAULT-VALUE}); speed and memory only, the scores do not change (see bench attribution)")
+    int copies;
+
     @Option(names = "--no-raw", description = "leave the raw attribution matrix out of the stored results (smaller files)")
     boolean noRaw;
 
@@ -139,6 +144,9 @@ public final class AttributeCommand implements Callable<Integer> {
             }
             if (limit < 0) {
                 throw new IllegalArgumentException("--limit must be >= 0, got " + limit);
+            }
+            if (copies < 0) {
+                throw new IllegalArgumentException("--copies must be >= 0 (0 = by memory budget), got " + copies);
             }
             promptFormat = format.format();
             LoadOptions.parse(model.device, model.dtype);           // a bad --device/--dtype fails before any work
@@ -175,7 +183,7 @@ public final class AttributeCommand implements Callable<Integer> {
             } else {
                 try (CausalLM lm = m.checkpoint().load(LoadOptions.parse(model.device, model.dtype))) {
                     PromptAttributor attributor = new PromptAttributor(lm, m.name(), m.role(), promptFormat,
-                            maxNewTokens, !noRaw);
+                            maxNewTokens, !noRaw, copies);
                     o = runWithProgress(run, attributor, m);
                 }
             }
@@ -421,7 +429,11 @@ public final class AttributeCommand implements Callable<Integer> {
         Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".partial");
         try {
             Files.writeString(tmp, content, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -241,7 +241,7 @@ class AttributeCommandTest {
         Path plain = tmp.resolve("prompts.txt");
         Files.writeString(plain, "Name three colours. Be brief.\n\nSay hello!\n");
         Run p = run("--model", f.dir().toString(), "--prompts", plain.toString(), "--max-new-tokens", "2",
-                "--no-progress", "--out", tmp.resolve("plain").toString());
+                "--copies", "1", "--no-progress", "--out", tmp.resolve("plain").toString());
         assertEquals(0, p.rc(), p.err());
         ResultStore plainStore = new ResultStore(tmp.resolve("plain/results/tuned"));
         assertEquals(List.of("line_1", "line_3"), plainStore.ids());
