@@ -110,6 +110,7 @@ public final class BenchAttributionCommand implements Callable<Integer> {
             r.put("device", lm.device().toString());
             r.put("dtype", lm.dtype().toString());
             r.put("parameters", ckpt.parameterCount());
+            r.put("threads_setting", threadsSetting());
             r.put("load_seconds", loadSeconds);
             r.put("prompt_tokens", promptTokens);
             r.put("response_tokens", responseTokens);
@@ -134,6 +135,16 @@ public final class BenchAttributionCommand implements Callable<Integer> {
                 + "settled anonymous RSS after all repeats minus before; held_arrays_delta = arrays left in "
                 + "the model's manager");
         return 0;
+    }
+
+    /** How PyTorch's intra-op threads were set: DJL's system property, OMP_NUM_THREADS, or PyTorch's default. */
+    static String threadsSetting() {
+        String property = System.getProperty("ai.djl.pytorch.num_threads");
+        if (property != null) {
+            return "ai.djl.pytorch.num_threads=" + property;
+        }
+        String omp = System.getenv("OMP_NUM_THREADS");
+        return omp != null ? "OMP_NUM_THREADS=" + omp : "default (" + Runtime.getRuntime().availableProcessors() + " cores)";
     }
 
     private record Measured(double seconds, double peakMiB, float[][] scores) {}
