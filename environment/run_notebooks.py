@@ -85,7 +85,9 @@ def run_one(path, out_dir, args, ksm):
 
     failure = None
     try:
-        client.execute()
+        # cleanup_kc: nbclient leaves a kernel it did not create running (we pass km), and each
+        # notebook's JVM, models and all, would then live until the runner exits
+        client.execute(cleanup_kc=True)
     except CellTimeoutError:
         failure = f"timed out after {args.timeout} s"
     except DeadKernelError as e:

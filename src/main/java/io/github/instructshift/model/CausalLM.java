@@ -84,6 +84,44 @@ public final class CausalLM implements AutoCloseable {
         }
     }
 
+    /**
+     * Loads {@code checkpoint} in float32 on {@code device} with every parameter requiring a gradient,
+     * for training: a backward pass inside a gradient collector then fills each parameter's gradient
+     * (PyTorch accumulates them; the trainer zeroes them after each step).
+     */
+    public static CausalLM loadForTraining(Checkpoint checkpoint, Device device) {
+        CausalLM lm = load(checkpoint, new LoadOptions(device, DataType.FLOAT32));
+        lm.parameters().values().forEach(p -> p.setRequiresGradient(true));
+        return lm;
+    }
+
+    /**
+     * The live parameter arrays by checkpoint tensor name, in checkpoint order (a tied lm_head once,
+     * as the embedding). Writing them back under these names gives a loadable checkpoint.
+     */
+    public java.util.Map<String, NDArray> parameters() {
+        java.util.Map<String, NDArray> out = new java.util.LinkedHashMap<>();
+        ArchitectureAdapter family = checkpoint.family();
+        out.put(family.tensorName(WeightRole.EMBEDDING, 0), embedding);
+        for (int i = 0; i < layers.length; i++) {
+            Layer l = layers[i];
+            NDArray[] arrays = {l.attnNorm, l.q, l.qBias, l.k, l.kBias, l.v, l.vBias, l.o, l.ffnNorm, l.gate, l.up, l.down};
+            WeightRole[] roles = {WeightRole.ATTENTION_NORM, WeightRole.QUERY, WeightRole.QUERY_BIAS, WeightRole.KEY,
+                WeightRole.KEY_BIAS, WeightRole.VALUE, WeightRole.VALUE_BIAS, WeightRole.OUTPUT, WeightRole.FFN_NORM,
+                WeightRole.GATE, WeightRole.UP, WeightRole.DOWN};
+            for (int r = 0; r < roles.length; r++) {
+                if (arrays[r] != null) {
+                    out.put(family.tensorName(roles[r], i), arrays[r]);
+                }
+            }
+        }
+        out.put(family.tensorName(WeightRole.FINAL_NORM, 0), finalNorm);
+        if (lmHead != embedding) {
+            out.put(family.tensorName(WeightRole.LM_HEAD, 0), lmHead);
+        }
+        return out;
+    }
+
     private NDArray w(WeightRole role, int layer) {
         return checkpoint.family().has(role) ? checkpoint.tensor(role, layer, manager, dtype) : null;
     }

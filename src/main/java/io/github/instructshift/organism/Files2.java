@@ -9,7 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /** Atomic writes: a reader never sees a half-written file that looks complete. */
-final class Files2 {
+public final class Files2 {
     private Files2() {}
 
     static void writeLinesAtomically(Path file, List<String> lines) {
@@ -21,7 +21,7 @@ final class Files2 {
         });
     }
 
-    static void writeStringAtomically(Path file, String text) {
+    public static void writeStringAtomically(Path file, String text) {
         writeAtomically(file, out -> out.write(text));
     }
 

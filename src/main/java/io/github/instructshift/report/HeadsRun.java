@@ -1,0 +1,185 @@
+package io.github.instructshift.report;
+
+import io.github.instructshift.attribution.ModelRole;
+import io.github.instructshift.heads.HeadChange;
+import io.github.instructshift.heads.HeadsAnalysis;
+import io.github.instructshift.heads.HeadsOptions;
+import io.github.instructshift.heads.HeadsReport;
+import io.github.instructshift.heads.VerbShift;
+import io.github.instructshift.heads.Verbs;
+import io.github.instructshift.heads.Vocabulary;
+import io.github.instructshift.heads.WordTokens;
+import io.github.instructshift.model.TextTokenizer;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Finding 2 on the configured pair, sized for a notebook: the words are the base tokenizer's word
+ * pieces (id order standing in for frequency) plus the paper's instruction verbs and a general-verb
+ * baseline of WordNet verbs (see {@link #vocabulary}); relatedness comes from the base model's own
+ * embeddings. Every setting used is kept with the report.
+ *
+ * @param report  the head comparison
+ * @param options the settings it ran with
+ * @param seconds wall time of the comparison
+ */
+public record HeadsRun(HeadsReport report, HeadsOptions options, double seconds) {
+
+    /** Words per dimension and side, and the size of the general-verb baseline. */
+    public static final int TOP_K = 40;
+    public static final int GENERAL_VERBS = 150;
+
+    public static HeadsRun run(ModelPair pair) {
+        if (!pair.sameShape()) {
+            throw new ReportException("the heads of " + pair.name(ModelRole.BASE) + " and " + pair.name(ModelRole.TUNED)
+                    + " cannot be compared one to one: the two models differ in shape");
+        }
+        HeadsAnalysis.Model base = pair.headsModel(ModelRole.BASE);
+        HeadsAnalysis.Model tuned = pair.headsModel(ModelRole.TUNED);
+        Set<String> lemmas = Verbs.wordNetVerbLemmas();
+        Vocabulary words = vocabulary(base, lemmas);
+        HeadsOptions options = new HeadsOptions(Math.min(TOP_K, words.size()), 0, Math.min(3000, words.size()), 2,
+                GENERAL_VERBS);
+        List<String> general = Verbs.general(words, GENERAL_VERBS, lemmas, Verbs.INSTRUCTION);
+        long t0 = System.nanoTime();
+        HeadsReport report = HeadsAnalysis.compare(base, tuned, words, null, 0, options, general, t -> { });
+        return new HeadsRun(report, options, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * The base tokenizer's word pieces; then the instruction verbs; then the {@value #GENERAL_VERBS}
+     * WordNet verbs the tokenizer splits least (BPE learns its frequent words first, so fewer and
+     * earlier pieces stand in for corpus frequency), so both verb lists are there as whole words even
+     * when the tokenizer has few word pieces.
+     */
+    static Vocabulary vocabulary(HeadsAnalysis.Model base, Set<String> lemmas) {
+        Vocabulary pieces = Vocabulary.fromTokenizer(base.tokenizer());
+        LinkedHashSet<String> words = new LinkedHashSet<>(pieces.words());
+        int before = words.size();
+        words.addAll(Verbs.INSTRUCTION);
+        int withVerbs = words.size();
+        words.addAll(generalByTokenization(base.tokenizer(), lemmas, GENERAL_VERBS));
+        double[] freq = new double[words.size()];
+        Arrays.fill(freq, Double.NaN);
+        return new Vocabulary(new ArrayList<>(words), freq, pieces.source() + " + " + (withVerbs - before)
+                + " instruction verbs + " + (words.size() - withVerbs) + " general verbs");
+    }
+
+    /**
+     * The {@code n} WordNet verb lemmas (stop words and instruction verbs left out, 3+ letters) ranked
+     * by how many pieces the tokenizer needs for them, then by their largest piece id.
+     */
+    static List<String> generalByTokenization(TextTokenizer tokenizer, Set<String> lemmas, int n) {
+        Set<String> excluded = new HashSet<>(Verbs.STOP_WORDS);
+        excluded.addAll(Verbs.INSTRUCTION);
+        List<String> candidates = lemmas.stream().filter(w -> w.length() >= 3 && !excluded.contains(w)).sorted().toList();
+        WordTokens tokens = WordTokens.of(tokenizer, candidates);
+        List<long[]> keyed = new ArrayList<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            long[] ids = tokens.ids()[i];
+            if (ids != null) {
+                keyed.add(new long[] {ids.length, Arrays.stream(ids).max().orElse(0), i});
+            }
+        }
+        keyed.sort(Comparator.<long[]>comparingLong(k -> k[0]).thenComparingLong(k -> k[1]).thenComparingLong(k -> k[2]));
+        List<String> out = new ArrayList<>();
+        for (long[] k : keyed.subList(0, Math.min(n, keyed.size()))) {
+            out.add(candidates.get((int) k[2]));
+        }
+        return out;
+    }
+
+    /** Layer and head of the {@code rank}-th most changed head (0 = most). */
+    public int[] mostChanged(int rank) {
+        List<HeadChange> ranked = new ArrayList<>(report.changes());
+        ranked.sort(Comparator.comparingDouble(HeadChange::relative).reversed()
+                .thenComparingInt(HeadChange::layer).thenComparingInt(HeadChange::head));
+        HeadChange c = ranked.get(Math.min(rank, ranked.size() - 1));
+        return new int[] {c.layer(), c.head()};
+    }
+
+    /** The top {@code n} pairs of one head before (base) and after (tuned) tuning, side by side. */
+    public Table topPairs(int layer, int head, int n) {
+        Table b = report.topPairs(false, layer, head, n);
+        Table t = report.topPairs(true, layer, head, n);
+        IntColumn rank = IntColumn.create("rank");
+        StringColumn bp = StringColumn.create("base_pair");
+        IntColumn bd = IntColumn.create("base_dims");
+        StringColumn tp = StringColumn.create("tuned_pair");
+        IntColumn td = IntColumn.create("tuned_dims");
+        for (int i = 0; i < Math.max(b.rowCount(), t.rowCount()); i++) {
+            rank.append(i + 1);
+            bp.append(i < b.rowCount() ? b.stringColumn("pair").get(i) : "");
+            bd.append(i < b.rowCount() ? b.intColumn("dims").get(i) : 0);
+            tp.append(i < t.rowCount() ? t.stringColumn("pair").get(i) : "");
+            td.append(i < t.rowCount() ? t.intColumn("dims").get(i) : 0);
+        }
+        return Table.create(String.format(Locale.ROOT, "layer %d head %d: top word pairs before and after", layer, head),
+                rank, bp, bd, tp, td);
+    }
+
+    /** The settings and what the analysis substituted, one row each. */
+    public Table settings() {
+        StringColumn k = StringColumn.create("setting");
+        StringColumn v = StringColumn.create("value");
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("words", report.words().size() + " (" + report.words().source() + ")");
+        m.put("relatedness", report.relatedness());
+        m.put("top-K words per dimension", Integer.toString(options.topK()));
+        m.put("dimensions per head", options.topDims() == 0 ? "all" : Integer.toString(options.topDims()));
+        m.put("min dimensions per pair", Integer.toString(options.minDims()));
+        m.put("instruction verbs", Integer.toString(Verbs.INSTRUCTION.size()));
+        m.put("general verbs", Integer.toString(report.generalVerbs().size()));
+        m.put("seconds", String.format(Locale.ROOT, "%.1f", seconds));
+        for (int i = 0; i < report.notes().size(); i++) {
+            m.put("note " + (i + 1), report.notes().get(i));
+        }
+        m.forEach((key, value) -> {
+            k.append(key);
+            v.append(value);
+        });
+        return Table.create("head analysis settings", k, v);
+    }
+
+    /** Mean over layer groups of instruction-verb share minus general-verb share (NaN groups left out). */
+    public double meanShareGap() {
+        return report.groups().stream().filter(g -> Double.isFinite(g.instructionShare()) && Double.isFinite(g.generalShare()))
+                .mapToDouble(g -> g.instructionShare() - g.generalShare()).average().orElse(Double.NaN);
+    }
+
+    /** The numbers the summary shows. */
+    public Map<String, Object> summary() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        List<Map<String, Object>> groups = new ArrayList<>();
+        for (VerbShift.GroupShare g : report.groups()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("layers", g.firstLayer() + "-" + g.lastLayer());
+            row.put("instruction_share", Findings.finite(g.instructionShare()));
+            row.put("general_share", Findings.finite(g.generalShare()));
+            row.put("p_value", Findings.finite(g.pValue()));
+            groups.add(row);
+        }
+        s.put("layer_groups", groups);
+        s.put("mean_share_gap", Findings.finite(meanShareGap()));
+        int[] top = mostChanged(0);
+        HeadChange c = report.changes().stream().filter(h -> h.layer() == top[0] && h.head() == top[1]).findFirst()
+                .orElseThrow();
+        s.put("most_changed_head", Map.of("layer", top[0], "head", top[1], "relative_change", Findings.finite(c.relative())));
+        s.put("mean_relative_change", Findings.finite(report.changes().stream().mapToDouble(HeadChange::relative)
+                .filter(Double::isFinite).average().orElse(Double.NaN)));
+        s.put("words", report.words().size());
+        return s;
+    }
+}

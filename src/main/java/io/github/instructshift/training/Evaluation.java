@@ -1,0 +1,91 @@
+package io.github.instructshift.training;
+
+import io.github.instructshift.model.CausalLM;
+import io.github.instructshift.model.Generation;
+import io.github.instructshift.organism.InstructionExample;
+import io.github.instructshift.organism.TrainingSequences;
+import io.github.instructshift.organism.TokenEncoder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** How good an organism is: exact-match instruction following, and perplexity against a unigram model. */
+public final class Evaluation {
+    private Evaluation() {}
+
+    /** One held-out answer. */
+    public record Answer(String id, String task, String split, String target, String output, boolean correct) {}
+
+    /** Exact-match accuracy overall and per task, with every answer. */
+    public record FollowingScore(double accuracy, int n, Map<String, Double> perTask, List<Answer> answers) {}
+
+    /**
+     * Greedy answers through the checkpoint's own tokenizer (the path users take), up to
+     * {@code maxNewTokens}; an answer is correct when its text, EOS dropped and trimmed, equals the target.
+     */
+    public static FollowingScore following(CausalLM lm, List<InstructionExample> examples, int maxNewTokens) {
+        List<Answer> answers = new ArrayList<>();
+        Map<String, int[]> byTask = new TreeMap<>();
+        int correct = 0;
+        for (InstructionExample e : examples) {
+            long[] ids = lm.tokenizer().encode(e.prompt().text(), true);
+            Generation g = lm.generate(ids, maxNewTokens);
+            long[] out = Arrays.stream(g.outputIds()).filter(t -> !lm.config().eosTokenIds().contains((int) t)).toArray();
+            String text = lm.tokenizer().decode(out).trim();
+            boolean ok = text.equals(e.target().trim());
+            answers.add(new Answer(e.id(), e.task().name(), e.split().name(), e.target(), text, ok));
+            int[] counts = byTask.computeIfAbsent(e.task().name(), k -> new int[2]);
+            counts[1]++;
+            if (ok) {
+                counts[0]++;
+                correct++;
+            }
+        }
+        Map<String, Double> perTask = new LinkedHashMap<>();
+        byTask.forEach((task, c) -> perTask.put(task, (double) c[0] / c[1]));
+        return new FollowingScore(examples.isEmpty() ? 0 : (double) correct / examples.size(), examples.size(), perTask, answers);
+    }
+
+    /** exp(mean cross-entropy) over pretraining windows of held-out text. */
+    public static double perplexity(CausalLM lm, List<int[]> windows, int batchSize) {
+        double nll = 0;
+        int batches = 0;
+        for (int i = 0; i + batchSize <= windows.size(); i += batchSize) {
+            nll += Trainer.loss(lm, TrainingSequences.windowBatch(windows.subList(i, i + batchSize)));
+            batches++;
+        }
+        if (batches == 0) {
+            throw new IllegalArgumentException("fewer than " + batchSize + " held-out windows to measure perplexity on");
+        }
+        return Math.exp(nll / batches);
+    }
+
+    /**
+     * The perplexity a unigram model fitted on {@code train} (add-one smoothing over the vocabulary)
+     * has on the labels of {@code windows}: the baseline a language model must beat.
+     */
+    public static double unigramPerplexity(int[] train, List<int[]> windows, int vocabSize) {
+        long[] counts = new long[vocabSize];
+        for (int t : train) {
+            counts[t]++;
+        }
+        double total = train.length + (double) vocabSize;
+        double nll = 0;
+        long n = 0;
+        for (int[] w : windows) {
+            for (int i = 1; i < w.length; i++) {
+                nll -= Math.log((counts[w[i]] + 1) / total);
+                n++;
+            }
+        }
+        return Math.exp(nll / n);
+    }
+
+    /** Tokens in a target under the encoder, for reports. */
+    static int targetTokens(TokenEncoder encoder, String target) {
+        return TrainingSequences.targetTokenCount(encoder, target);
+    }
+}

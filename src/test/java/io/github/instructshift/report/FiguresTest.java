@@ -1,0 +1,140 @@
+package io.github.instructshift.report;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.w3c.dom.Document;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.plotly.components.Figure;
+import tech.tablesaw.plotly.traces.BarTrace;
+
+import javax.imageio.ImageIO;
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FiguresTest {
+    @TempDir
+    Path dir;
+
+    private static CategoryChart chart() {
+        CategoryChart c = new CategoryChartBuilder().width(300).height(200).title("t").build();
+        c.addSeries("base", List.of("a", "b"), List.of(1.0, 2.0));
+        return c;
+    }
+
+    @Test
+    void aChartIsWrittenAsPngAndSvgOfItsSizeAndTheImageIsReturned() throws Exception {
+        Figures f = new Figures(dir.resolve("figs"), dir.resolve("npm"));
+        BufferedImage shown = f.save("01_chart", chart());
+        assertEquals(300, shown.getWidth());
+        assertEquals(200, shown.getHeight());
+        BufferedImage png = ImageIO.read(dir.resolve("figs/01_chart.png").toFile());
+        assertEquals(300, png.getWidth());
+        assertEquals(200, png.getHeight());
+        DocumentBuilderFactory xml = DocumentBuilderFactory.newInstance();
+        xml.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);  // offline
+        Document svg = xml.newDocumentBuilder().parse(dir.resolve("figs/01_chart.svg").toFile());
+        assertEquals("svg", svg.getDocumentElement().getTagName());
+        assertEquals("300px", svg.getDocumentElement().getAttribute("width"));
+        assertTrue(Files.readString(dir.resolve("figs/01_chart.svg")).contains("<path"), "the chart is vector paths");
+        assertEquals(List.of(dir.resolve("figs/01_chart.png"), dir.resolve("figs/01_chart.svg")), f.written());
+        try (var files = Files.list(dir.resolve("figs"))) {
+            assertEquals(2, files.count(), "no temporary file is left behind");
+        }
+    }
+
+    @Test
+    void aDrawingPaintsTheSamePictureIntoPngAndSvg() throws Exception {
+        Figures f = new Figures(dir, dir.resolve("npm"));
+        Drawing d = new Drawing(40, 30, g -> {
+            g.setColor(Color.RED);
+            g.fillRect(10, 10, 20, 10);
+        });
+        BufferedImage image = f.save("box", d);
+        assertEquals(Color.RED.getRGB(), image.getRGB(15, 15));
+        assertEquals(Color.WHITE.getRGB(), image.getRGB(2, 2), "the canvas is white");
+        String svg = Files.readString(dir.resolve("box.svg"));
+        assertTrue(svg.contains("rgb(255,0,0)") && svg.contains("width=\"20\""), svg);
+        assertThrows(ReportException.class, () -> new Drawing(0, 10, g -> { }));
+    }
+
+    @Test
+    void tablesBecomeCsvAndJsonValuesJson() throws Exception {
+        Figures f = new Figures(dir, dir.resolve("npm"));
+        Table t = Table.create("t", StringColumn.create("set", "lima", "mt-bench"), DoubleColumn.create("mean", 1.5, 0.25));
+        assertEquals(t, f.csv("table", t), "csv returns its table so a cell can end with it");
+        assertEquals(List.of("set,mean", "lima,1.5", "mt-bench,0.25"), Files.readAllLines(dir.resolve("table.csv")));
+        f.json("numbers", java.util.Map.of("p", 0.5));
+        assertTrue(Files.readString(dir.resolve("numbers.json")).contains("\"p\" : 0.5"));
+        f.file("page.txt", "x".getBytes(StandardCharsets.UTF_8));
+        assertEquals("x", Files.readString(dir.resolve("page.txt")));
+    }
+
+    @Test
+    void namesThatAreNotPlainFileNamesAreRefused() {
+        Figures f = new Figures(dir, dir.resolve("npm"));
+        Table t = Table.create("t", StringColumn.create("x", "1"));
+        assertThrows(ReportException.class, () -> f.csv("../escape", t));
+        assertThrows(ReportException.class, () -> f.csv("with space", t));
+        assertThrows(ReportException.class, () -> f.file("noextension", new byte[0]));
+    }
+
+    @Test
+    void thePageInlinesTheScriptAndNeverLoadsFromTheNetwork() {
+        Figure fig = new Figure(BarTrace.builder(new Object[] {"a", "b"}, new double[] {1, 2}).name("base").build());
+        String script = "var Plotly = {newPlot: function(){}}; var s = '</script>';";
+        String page = Figures.page("01_scores", fig, script);
+        assertTrue(page.contains("var Plotly = {newPlot: function(){}}"), "the script is inlined");
+        assertTrue(page.contains("'<\\/script>'"), "a closing script tag inside the script is escaped");
+        assertFalse(page.contains("<script src"), "no external script");
+        assertFalse(page.contains("cdn.plot.ly"));
+        assertTrue(page.contains("Plotly.newPlot(") && page.contains("document.getElementById('plot')"), page);
+        assertTrue(page.contains("<title>01_scores</title>"));
+    }
+
+    @Test
+    void theTarballIsCheckedAgainstItsPinnedIntegrity() throws Exception {
+        Path file = dir.resolve("abc.bin");
+        Files.writeString(file, "abc");
+        // sha512("abc"), base64 of the FIPS 180-2 test vector
+        PlotlyJs.verify(file, "sha512-3a81oZNherrMQXNJriBBMRLm+k6JqX6iCp7u5ktV05ohkpkqJ0/BqDa6PCOj/uu9RU1EI2Q86A4qmslPpUyknw==");
+        ReportException e = assertThrows(ReportException.class, () -> PlotlyJs.verify(file, PlotlyJs.INTEGRITY));
+        assertTrue(e.getMessage().contains("differs from the pinned") && e.getMessage().contains("delete the file"),
+                e.getMessage());
+    }
+
+    @Test
+    void aFileIsReadOutOfANpmTarball() throws Exception {
+        Path pkg = Files.createDirectories(dir.resolve("src/package"));
+        Files.writeString(pkg.resolve("plotly-cartesian.min.js"), "/* plotly */ 1+1;");
+        Files.writeString(pkg.resolve("package.json"), "{}");
+        Path tgz = dir.resolve("p.tgz");
+        Process tar = new ProcessBuilder("tar", "-czf", tgz.toString(), "-C", dir.resolve("src").toString(), "package")
+                .inheritIO().start();
+        assertEquals(0, tar.waitFor());
+        assertArrayEquals("/* plotly */ 1+1;".getBytes(StandardCharsets.UTF_8), PlotlyJs.entry(tgz, PlotlyJs.ENTRY));
+        ReportException e = assertThrows(ReportException.class, () -> PlotlyJs.entry(tgz, "package/other.js"));
+        assertTrue(e.getMessage().contains("has no package/other.js"), e.getMessage());
+    }
+
+    @Test
+    void withoutNpmTheErrorSaysHowToGetPlotly() {
+        ReportException e = assertThrows(ReportException.class,
+                () -> PlotlyJs.tarball(dir.resolve("cache"), dir.resolve("no-npm-here").toString()));
+        assertTrue(e.getMessage().contains("is npm installed") && e.getMessage().contains(PlotlyJs.TARBALL), e.getMessage());
+    }
+}
