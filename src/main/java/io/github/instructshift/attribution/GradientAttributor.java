@@ -109,8 +109,9 @@ public final class GradientAttributor {
     /**
      * Copies that fit the activation budget: per copy and layer the backward pass keeps roughly
      * 12 d_model + 3 d_ff values per token plus the heads' T×T attention maps, in the compute dtype.
+     * {@link #attribute(long[], long[])} uses this for a sequence of {@code tokens} (prompt + response).
      */
-    int copiesPerPass(int tokens) {
+    public int copiesPerPass(int tokens) {
         ModelConfig c = lm.config();
         long bytes = lm.dtype() == DataType.FLOAT32 ? 4 : 2;
         long perCopy = (long) c.numLayers() * tokens

@@ -37,8 +37,13 @@ public final class ResultStore {
         return dir;
     }
 
+    /** Whether {@code id} can name a result file (letters, digits, {@code . _ -}, not starting with a dot). */
+    public static boolean isValidId(String id) {
+        return id != null && SAFE_ID.matcher(id).matches();
+    }
+
     public Path path(String id) {
-        if (!SAFE_ID.matcher(id).matches()) {
+        if (!isValidId(id)) {
             throw new AttributionException("prompt ID '" + id + "' cannot be a file name (letters, digits, . _ - only)");
         }
         return dir.resolve(id + SUFFIX);

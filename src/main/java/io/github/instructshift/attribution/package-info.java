@@ -5,6 +5,11 @@
  * {@link io.github.instructshift.attribution.AttributionResult} record (show, save, load, aggregate),
  * a resumable {@link io.github.instructshift.attribution.ResultStore}, and Tables 1 and 2
  * ({@link io.github.instructshift.attribution.InstructionTables}). Computing raw matrices from a model
- * ({@code GradientAttributor}) lives here too but belongs to the model side.
+ * ({@code GradientAttributor}) lives here too but belongs to the model side, as does the whole pipeline
+ * over prompt sets: prompts with their instruction spans ({@link io.github.instructshift.attribution.AttributionPrompt},
+ * {@link io.github.instructshift.attribution.PromptFiles}), one prompt under one model
+ * ({@link io.github.instructshift.attribution.PromptAttributor}), a resumable run into a store
+ * ({@link io.github.instructshift.attribution.AttributionRun}) and its base-vs-tuned summary
+ * ({@link io.github.instructshift.attribution.AttributionSummary}).
  */
 package io.github.instructshift.attribution;

@@ -119,10 +119,10 @@ public class AttributionTablesCommand implements Callable<Integer> {
             stdout.println("wrote " + out.resolve("table1.csv") + " and " + out.resolve("table2.csv"));
             return 0;
         } catch (AttributionException | DataFormatException | UncheckedIOException e) {
-            stderr.println("attribution-tables: " + e.getMessage());
-            return 1;
+            stderr.println("error: " + Main.message(e));       // bad input: the message names file and field
+            return 2;
         } catch (IOException e) {
-            stderr.println("attribution-tables: " + e.getMessage());
+            stderr.println("error: " + Main.message(e));
             return 1;
         }
     }

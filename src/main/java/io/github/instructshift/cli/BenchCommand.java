@@ -14,18 +14,27 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.io.PrintStream;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code instruct-shift bench}: load time, forward and generation throughput of a checkpoint, next to
  * the raw DJL matrix-multiply rate measured in the same run on the model's own shapes, so the engine's
- * efficiency reads as a ratio that is comparable across machines.
+ * efficiency reads as a ratio that is comparable across machines. Subcommands time the analyses, each
+ * against its own baseline in the same run: {@code attribution} (batched against one-by-one),
+ * {@code heads} (matrix work against the whole), {@code ffn} (randomized against exact PCA), and
+ * {@code synthetic} writes a random checkpoint of any shape (a 7B-shaped layer by default) to run them on.
+ * Benchmarks are commands, never timed unit tests.
  */
-@Command(name = "bench", description = "Measure load time, forward and generation tokens/s against raw DJL matmul.")
+@Command(name = "bench", description = "Measure load time, forward and generation tokens/s against raw DJL matmul; "
+        + "subcommands time the analyses against their baselines.",
+        subcommands = {BenchAttributionCommand.class, BenchHeadsCommand.class, BenchFfnCommand.class,
+                BenchSyntheticCommand.class})
 public final class BenchCommand implements Callable<Integer> {
-    @Mixin
+    /** Optional here so the subcommands need no --model; required when bench itself runs. */
+    @ArgGroup(exclusive = false, multiplicity = "0..1")
     ModelOptions model;
 
     @Option(names = "--prompt-tokens", defaultValue = "128", description = "forward-pass length (default ${DEFAULT-VALUE})")
@@ -42,6 +51,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (model == null) {
+            throw new IllegalArgumentException("bench needs --model DIR, or a subcommand: attribution, heads, ffn, synthetic");
+        }
         long t0 = System.nanoTime();
         Checkpoint ckpt = model.open();
         LoadOptions options = LoadOptions.parse(model.device, model.dtype);
@@ -81,14 +93,25 @@ public final class BenchCommand implements Callable<Integer> {
             r.put("forward_efficiency", forwardTps * flopsPerToken / 1e9 / gemm[0]);
             r.put("generate_efficiency", generateTps * flopsPerToken / 1e9 / gemv[0]);
         }
-        if (json) {
-            System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(r));
-        } else {
-            r.forEach((k, v) -> System.out.printf("%-22s %s%n", k, v instanceof Double d ? String.format("%.4g", d) : v));
-            System.out.println("efficiency = the model's FLOP rate / raw DJL matmul rate on [tokens, d_model]x[d_model, d_ff]"
-                    + " (forward) or [1, d_model]x[d_model, d_ff] (generation), same run, same device");
-        }
+        print(r, json, System.out, "efficiency = the model's FLOP rate / raw DJL matmul rate on [tokens, d_model]x[d_model, d_ff]"
+                + " (forward) or [1, d_model]x[d_model, d_ff] (generation), same run, same device");
         return 0;
+    }
+
+    /** The report as JSON, or one {@code name value} line per field and a closing note. */
+    static void print(Map<String, Object> r, boolean json, PrintStream out, String note) throws Exception {
+        if (json) {
+            Map<String, Object> clean = new LinkedHashMap<>();
+            r.forEach((k, v) -> clean.put(k, v instanceof Double d && !Double.isFinite(d) ? null : v));
+            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(clean));
+        } else {
+            r.forEach((k, v) -> out.printf(java.util.Locale.ROOT, "%-30s %s%n", k,
+                    v instanceof Double d ? String.format(java.util.Locale.ROOT, "%.4g", d) : v));
+            if (note != null) {
+                out.println(note);
+            }
+        }
+        out.flush();
     }
 
     /** GFLOP/s of {@code [rows, k] × [k, cols]} in the model's dtype on its device (median of repeats). */
@@ -109,6 +132,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private double median(Runnable work) {
+        return median(work, repeats);
+    }
+
+    /** Median seconds of {@code repeats} runs after one warm-up run. */
+    static double median(Runnable work, int repeats) {
         work.run();                                                          // warm-up
         double[] t = new double[Math.max(1, repeats)];
         for (int i = 0; i < t.length; i++) {
@@ -120,7 +148,7 @@ public final class BenchCommand implements Callable<Integer> {
         return t[t.length / 2];
     }
 
-    private static double seconds(long start) {
+    static double seconds(long start) {
         return (System.nanoTime() - start) / 1e9;
     }
 }

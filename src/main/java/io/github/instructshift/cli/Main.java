@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "instruct-shift", mixinStandardHelpOptions = true, version = "instruct-shift 0.1.0",
         description = "What instruction tuning changes inside an LLM: attribution, attention heads, FFN concepts.",
         subcommands = {InfoCommand.class, GenerateCommand.class, LogitsCommand.class, BenchCommand.class,
-                AttributionTablesCommand.class, HeadsCommand.class, FfnCommand.class, OrganismCommand.class, CommandLine.HelpCommand.class})
+                AttributeCommand.class, AttributionTablesCommand.class, HeadsCommand.class, FfnCommand.class,
+                OrganismCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

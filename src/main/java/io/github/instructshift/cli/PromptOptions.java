@@ -2,6 +2,7 @@ package io.github.instructshift.cli;
 
 import io.github.instructshift.model.CausalLM;
 import io.github.instructshift.model.PromptFormat;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code --prompt} and {@code --format}, and turning them into the ids a model sees. */
@@ -9,11 +10,11 @@ public final class PromptOptions {
     @Option(names = "--prompt", required = true, description = "the prompt text")
     String prompt;
 
-    @Option(names = "--format", defaultValue = "raw", description = "raw, vicuna, alpaca or chat (default ${DEFAULT-VALUE})")
-    String format;
+    @Mixin
+    FormatOptions format;
 
     PromptFormat format() {
-        return PromptFormat.parse(format);
+        return format.format();
     }
 
     /** The prompt wrapped in its format and tokenised (BOS as the format and tokenizer decide). */

@@ -110,8 +110,9 @@ class AttributionTablesCommandTest {
         cmd.stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
         int rc = new CommandLine(cmd).execute("--paper-results", tmp.toString(), "--ratings", "x.tsv",
                 "--out", tmp.resolve("o").toString());
-        assertEquals(1, rc);
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--prompts"));
+        assertEquals(2, rc);
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.startsWith("error: ") && message.contains("--prompts"), message);
         CommandLine both = new CommandLine(new AttributionTablesCommand());
         both.setErr(new java.io.PrintWriter(new java.io.StringWriter()));
         assertEquals(2, both.execute("--paper-results", "a", "--results", "b", "--ratings", "x", "--out", "o"));

@@ -1,0 +1,441 @@
+package io.github.instructshift.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.instructshift.attribution.AttributionException;
+import io.github.instructshift.attribution.AttributionPrompt;
+import io.github.instructshift.attribution.AttributionResults;
+import io.github.instructshift.attribution.AttributionRun;
+import io.github.instructshift.attribution.AttributionSummary;
+import io.github.instructshift.attribution.InstructionTables;
+import io.github.instructshift.attribution.ModelRole;
+import io.github.instructshift.attribution.PromptAttributor;
+import io.github.instructshift.attribution.PromptFiles;
+import io.github.instructshift.attribution.ResultStore;
+import io.github.instructshift.data.DataFormatException;
+import io.github.instructshift.data.PaperDatasets;
+import io.github.instructshift.data.PromptRecord;
+import io.github.instructshift.data.PromptSet;
+import io.github.instructshift.model.CausalLM;
+import io.github.instructshift.model.Checkpoint;
+import io.github.instructshift.model.CheckpointException;
+import io.github.instructshift.model.LoadOptions;
+import io.github.instructshift.model.PromptFormat;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+
+/**
+ * {@code instruct-shift attribute}: Finding 1's pipeline over a prompt set, for one model or a
+ * base/tuned pair. For every prompt and model: the greedy response, the raw gradient×input attribution,
+ * the importance densities and the instruction score ({@link PromptAttributor}). Results go to
+ * {@code OUT/results/base} and {@code OUT/results/tuned}, one JSON file per prompt written as soon as it
+ * is computed ({@link ResultStore}), so a killed run resumes where it stopped; {@code OUT/run.json} pins
+ * the settings a resumed run must share. At the end: {@code scores.csv} (one row per prompt and model),
+ * {@code summary.csv} (set, group, n, mean, std, p: the columns of {@code attribution-tables}' table2.csv)
+ * and {@code summary.json} (with Welch's t and degrees of freedom), and the summary table on stdout.
+ * Models are loaded one at a time. {@code attribution-tables --results OUT/results} reads the results.
+ */
+@Command(name = "attribute", mixinStandardHelpOptions = true,
+        description = "Finding 1: greedy responses, gradient x input attribution and instruction scores over a prompt "
+                + "set, for one model or a base/tuned pair (resumable; summary with Welch's test).")
+public final class AttributeCommand implements Callable<Integer> {
+    static final String MANIFEST = "run.json";
+    static final String RESULTS = "results";
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--base", paramLabel = "DIR",
+            description = "base checkpoint: attribute the pair, --model being the instruction-tuned one")
+    Path base;
+
+    @Option(names = "--role", paramLabel = "ROLE",
+            description = "role recorded for a single --model: base or tuned (default tuned; not with --base)")
+    String role;
+
+    @Mixin
+    FormatOptions format;
+
+    static final class Source {
+        @Option(names = "--paper", paramLabel = "DIR", required = true,
+                description = "the authors' data: a folder holding datasets/FinalDataset.tsv (or FinalDataset.tsv "
+                        + "itself): Self-Instruct, LIMA and MT-Bench prompts with their instruction annotations")
+        Path paper;
+
+        @Option(names = "--prompts", paramLabel = "FILE", required = true,
+                description = "JSON Lines ({\"id\", \"prompt\", \"instruction_spans\": [[start, end], ...] or "
+                        + "\"instruction_fragments\": [...]}) or plain text, one prompt per line (the first "
+                        + "sentence is the instruction)")
+        Path prompts;
+
+        @Option(names = "--prompt", paramLabel = "TEXT", required = true,
+                description = "one prompt (ID 'prompt'; the first sentence is the instruction)")
+        String prompt;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(names = "--set", paramLabel = "SET", split = ",",
+            description = "with --paper: only these sets (self-instruct, lima, mt-bench; default all)")
+    List<String> sets;
+
+    @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
+            description = "only the first N prompts (after --set), 0 = all (default ${DEFAULT-VALUE})")
+    int limit;
+
+    @Option(names = "--max-new-tokens", defaultValue = "300", paramLabel = "N",
+            description = "greedy response length limit (default ${DEFAULT-VALUE}, as in the paper)")
+    int maxNewTokens;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "output folder: results/, run.json, scores.csv, summary.csv, summary.json")
+    Path out;
+
+    @Option(names = "--copies", defaultValue = "0", paramLabel = "N",
+            description = "response tokens per backward pass, 0 = as many as a 2 GiB activation budget allows "
+                    + "(default ${DEFAULT-VALUE}); speed and memory only, the scores do not change (see bench attribution)")
+    int copies;
+
+    @Option(names = "--no-raw", description = "leave the raw attribution matrix out of the stored results (smaller files)")
+    boolean noRaw;
+
+    @Option(names = "--no-progress", description = "no progress bar on stderr")
+    boolean noProgress;
+
+    PrintStream stdout = System.out;
+    PrintStream stderr = System.err;
+    /** Test hook: called after each result is stored (a test throws from it to stop a run as a kill would). */
+    Consumer<AttributionResults.Row> afterStore = r -> { };
+
+    private record Member(ModelRole role, Path dir, Checkpoint checkpoint, String name) {}
+
+    @Override
+    public Integer call() throws IOException {
+        List<Member> members;
+        List<AttributionPrompt> prompts;
+        PromptFormat promptFormat;
+        try {
+            if (maxNewTokens < 1) {
+                throw new IllegalArgumentException("--max-new-tokens must be >= 1, got " + maxNewTokens);
+            }
+            if (limit < 0) {
+                throw new IllegalArgumentException("--limit must be >= 0, got " + limit);
+            }
+            if (copies < 0) {
+                throw new IllegalArgumentException("--copies must be >= 0 (0 = by memory budget), got " + copies);
+            }
+            promptFormat = format.format();
+            LoadOptions.parse(model.device, model.dtype);           // a bad --device/--dtype fails before any work
+            prompts = prompts();
+            members = members();
+            checkManifest(members);
+        } catch (IllegalArgumentException | AttributionException | DataFormatException | CheckpointException e) {
+            return fail(Main.message(e));
+        }
+
+        List<AttributionResults.Row> rows = new ArrayList<>();
+        List<AttributionRun.Skipped> skipped = new ArrayList<>();
+        int computed = 0;
+        int resumed = 0;
+        String formatName = promptFormat.name().toLowerCase(Locale.ROOT);
+        for (Member m : members) {
+            ResultStore store = new ResultStore(out.resolve(RESULTS).resolve(m.role().label()));
+            AttributionRun run;
+            try {
+                run = new AttributionRun(store, prompts, m.name(), m.role(), formatName,
+                        p -> PromptAttributor.prepare(m.checkpoint(), promptFormat, p));
+            } catch (AttributionException e) {
+                return fail(e.getMessage());
+            }
+            for (String id : run.unreadable()) {
+                stderr.println("warning: " + store.path(id) + " could not be read; computing it again");
+            }
+            for (String id : run.rescored()) {
+                stderr.println("note: " + store.path(id) + " rescored: the prompt's instruction annotation changed");
+            }
+            AttributionRun.Outcome o;
+            if (run.remaining() == 0) {
+                o = run.execute(null, listener(null));          // all stored already: no model to load
+            } else {
+                try (CausalLM lm = m.checkpoint().load(LoadOptions.parse(model.device, model.dtype))) {
+                    PromptAttributor attributor = new PromptAttributor(lm, m.name(), m.role(), promptFormat,
+                            maxNewTokens, !noRaw, copies);
+                    o = runWithProgress(run, attributor, m);
+                }
+            }
+            rows.addAll(o.rows());
+            skipped.addAll(o.skipped());
+            computed += o.computed();
+            resumed += o.resumed();
+        }
+
+        List<AttributionSummary.Comparison> summary = AttributionSummary.compare(rows);
+        List<InstructionTables.Row> table = AttributionSummary.tableRows(summary);
+        writeOutputs(rows, summary, table, members, prompts.size(), computed, resumed, skipped);
+        stdout.printf(Locale.ROOT, "attribute: %d prompts x %d model(s): %d computed, %d from an earlier run, "
+                + "%d skipped -> %s%n", prompts.size(), members.size(), computed, resumed, skipped.size(), out);
+        for (AttributionRun.Skipped s : skipped) {
+            stdout.printf(Locale.ROOT, "  skipped %s (%s): %s%n", s.id(), s.role(), s.reason());
+        }
+        stdout.println("instruction score (Welch's t-test, H1: base < tuned)");
+        stdout.printf(Locale.ROOT, "  %-14s %-6s %5s %8s %8s %10s%n", "set", "group", "n", "mean", "std", "p");
+        for (InstructionTables.Row r : table) {
+            stdout.printf(Locale.ROOT, "  %-14s %-6s %5d %8.4f %8.4f %10.3e%n", r.set(), r.group(), r.n(), r.mean(),
+                    r.std(), r.p());
+        }
+        stdout.println("wrote " + out.resolve("scores.csv") + ", " + out.resolve("summary.csv") + " and "
+                + out.resolve("summary.json"));
+        stdout.flush();
+        return 0;
+    }
+
+    private int fail(String message) {
+        stderr.println("error: " + message);
+        stderr.flush();
+        return 2;
+    }
+
+    private AttributionRun.Outcome runWithProgress(AttributionRun run, PromptAttributor attributor, Member m) {
+        ProgressBar bar = noProgress ? null : new ProgressBarBuilder()
+                .setTaskName(m.role().label() + " " + m.name())
+                .setInitialMax(run.total())
+                .startsFrom(run.alreadyDone(), Duration.ZERO)
+                .setUpdateIntervalMillis(500)
+                .setConsumer(new ConsoleProgressBarConsumer(stderr))
+                .build();
+        try {
+            return run.execute(attributor, listener(bar));
+        } finally {
+            if (bar != null) {
+                bar.close();
+            }
+        }
+    }
+
+    private AttributionRun.Listener listener(ProgressBar bar) {
+        return new AttributionRun.Listener() {
+            @Override
+            public void stored(AttributionResults.Row row, boolean wasResumed, String stoppedOn) {
+                if (!wasResumed) {
+                    if (bar != null) {
+                        bar.step();
+                        bar.setExtraMessage(row.id());
+                    }
+                    afterStore.accept(row);
+                }
+            }
+
+            @Override
+            public void skipped(AttributionRun.Skipped s) {
+                if (bar != null) {
+                    bar.step();
+                }
+                stderr.println("warning: skipped " + s.id() + " (" + s.role() + "): " + s.reason());
+            }
+        };
+    }
+
+    private List<AttributionPrompt> prompts() {
+        List<AttributionPrompt> all = new ArrayList<>();
+        if (sets != null && source.paper == null) {
+            throw new IllegalArgumentException("--set selects among the paper's prompt sets; it needs --paper");
+        }
+        if (source.paper != null) {
+            Path file = paperPrompts(source.paper);
+            Set<PromptSet> wanted = EnumSet.allOf(PromptSet.class);
+            if (sets != null) {
+                wanted.clear();
+                for (String s : sets) {
+                    wanted.add(PromptSet.fromLabel(s.trim()));
+                }
+            }
+            for (PromptRecord r : PaperDatasets.readPrompts(file)) {
+                if (wanted.contains(r.set())) {
+                    all.add(AttributionPrompt.fromPaper(r));
+                }
+            }
+        } else if (source.prompts != null) {
+            all.addAll(PromptFiles.read(source.prompts));
+        } else {
+            all.add(AttributionPrompt.firstSentence("prompt", source.prompt));
+        }
+        if (limit > 0 && all.size() > limit) {
+            all = new ArrayList<>(all.subList(0, limit));
+        }
+        if (all.isEmpty()) {
+            throw new IllegalArgumentException("no prompts selected");
+        }
+        return all;
+    }
+
+    static Path paperPrompts(Path dir) {
+        if (Files.isRegularFile(dir)) {
+            return dir;
+        }
+        for (Path candidate : List.of(dir.resolve("datasets").resolve("FinalDataset.tsv"), dir.resolve("FinalDataset.tsv"))) {
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalArgumentException("--paper " + dir + ": no datasets/FinalDataset.tsv or FinalDataset.tsv there");
+    }
+
+    private List<Member> members() {
+        List<Member> out = new ArrayList<>();
+        if (base != null) {
+            if (role != null) {
+                throw new IllegalArgumentException("--role is for a single --model; with --base the roles are fixed");
+            }
+            out.add(member(ModelRole.BASE, base));
+            out.add(member(ModelRole.TUNED, model.model));
+        } else {
+            ModelRole r = ModelRole.TUNED;
+            if (role != null) {
+                r = switch (role.trim().toLowerCase(Locale.ROOT)) {
+                    case "base" -> ModelRole.BASE;
+                    case "tuned" -> ModelRole.TUNED;
+                    default -> throw new IllegalArgumentException("--role must be base or tuned, got '" + role + "'");
+                };
+            }
+            out.add(member(r, model.model));
+        }
+        return out;
+    }
+
+    private static Member member(ModelRole role, Path dir) {
+        Checkpoint c = Checkpoint.open(dir);                      // headers only; a bad checkpoint fails here
+        Path abs = dir.toAbsolutePath().normalize();
+        return new Member(role, abs, c, String.valueOf(abs.getFileName()));
+    }
+
+    /** The settings every result in OUT depends on; a resumed run must repeat them. */
+    private Map<String, Object> manifest(List<Member> members) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Object> models = new LinkedHashMap<>();
+        for (Member member : members) {
+            models.put(member.role().label(), Map.of("dir", member.dir().toString(), "name", member.name()));
+        }
+        m.put("models", models);
+        m.put("format", format.format().name().toLowerCase(Locale.ROOT));
+        m.put("max_new_tokens", maxNewTokens);
+        m.put("dtype", LoadOptions.parse(model.device, model.dtype).dtype().toString());
+        m.put("keep_raw", !noRaw);
+        return m;
+    }
+
+    private void checkManifest(List<Member> members) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode wanted = json.valueToTree(manifest(members));
+        Path file = out.resolve(MANIFEST);
+        if (Files.isRegularFile(file)) {
+            JsonNode existing;
+            try {
+                existing = json.readTree(file.toFile());
+            } catch (IOException e) {
+                throw new IllegalArgumentException(file + " is not readable JSON (" + e.getMessage()
+                        + "); remove it or write to another --out");
+            }
+            List<String> differences = new ArrayList<>();
+            for (var it = wanted.fields(); it.hasNext(); ) {
+                var e = it.next();
+                if (!e.getValue().equals(existing.get(e.getKey()))) {
+                    differences.add(e.getKey() + " " + existing.get(e.getKey()) + " there, " + e.getValue() + " here");
+                }
+            }
+            if (!differences.isEmpty()) {
+                throw new IllegalArgumentException("--out " + out + " holds a run with other settings ("
+                        + String.join("; ", differences) + "); use the same settings to resume it, or another --out");
+            }
+            return;
+        }
+        Files.createDirectories(out);
+        writeAtomically(file, json.writerWithDefaultPrettyPrinter().writeValueAsString(wanted));
+    }
+
+    private void writeOutputs(List<AttributionResults.Row> rows, List<AttributionSummary.Comparison> summary,
+                              List<InstructionTables.Row> table, List<Member> members, int promptCount, int computed,
+                              int resumed, List<AttributionRun.Skipped> skipped) throws IOException {
+        StringWriter scores = new StringWriter();
+        AttributionResults.rowTable(rows).write().csv(scores);
+        writeAtomically(out.resolve("scores.csv"), scores.toString());
+        InstructionTables.writeCsv(table, out.resolve("summary.csv"));
+
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("settings", manifest(members));
+        s.put("prompts", promptCount);
+        s.put("computed", computed);
+        s.put("resumed", resumed);
+        List<Map<String, Object>> skip = new ArrayList<>();
+        for (AttributionRun.Skipped k : skipped) {
+            skip.add(Map.of("id", k.id(), "role", k.role(), "model", k.model(), "reason", k.reason()));
+        }
+        s.put("skipped", skip);
+        s.put("test", "Welch's t-test, H1: mean(base) < mean(tuned); std is the population std");
+        List<Map<String, Object>> sets = new ArrayList<>();
+        for (AttributionSummary.Comparison c : summary) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("set", c.set());
+            e.put("base", group(c.base()));
+            e.put("tuned", group(c.tuned()));
+            e.put("t", finite(c.t()));
+            e.put("df", finite(c.df()));
+            e.put("p", finite(c.p()));
+            sets.add(e);
+        }
+        s.put("sets", sets);
+        writeAtomically(out.resolve("summary.json"),
+                new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(s));
+    }
+
+    private static Map<String, Object> group(io.github.instructshift.stats.GroupSummary g) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("n", g.n());
+        m.put("mean", finite(g.mean()));
+        m.put("std", finite(g.std()));
+        return m;
+    }
+
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    private static void writeAtomically(Path file, String content) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".partial");
+        try {
+            Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}
