@@ -257,7 +257,9 @@ public final class BpeTokenizer implements TokenEncoder {
 
     /** Writes {@code tokenizer.json} and {@code tokenizer_config.json} into {@code dir}, each atomically. */
     public void save(Path dir) {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        // keys sorted: the Map.of literals below iterate in a per-JVM order, and the file must be byte-stable
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
         try {
             Files2.writeStringAtomically(dir.resolve("tokenizer.json"), mapper.writeValueAsString(tokenizerJson()));
             Map<String, Object> config = new LinkedHashMap<>();
