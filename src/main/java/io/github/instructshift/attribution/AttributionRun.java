@@ -20,6 +20,12 @@ import java.util.function.Function;
  * annotation is rescored from its stored levels (no model needed) and rewritten; a stored file that
  * cannot be read (truncated by something that did not write atomically) is deleted and computed again. Only small per-prompt
  * {@link AttributionResults.Row}s are kept in memory, so a long run does not grow.
+ *
+ * <p>A {@linkplain #forced forced run} attributes, instead of the model's own responses, the responses another
+ * model gave (teacher forcing, {@link PromptAttributor#force}), read beforehand from that model's stored results.
+ * Its store holds only such results; a stored one whose response is not the other model's current response
+ * for the prompt ({@link #stale()}) is deleted and computed again, and a prompt the other model has no response
+ * for is skipped.
  */
 public final class AttributionRun {
     /** Told about every prompt as it is settled, in prompt order. */
@@ -45,6 +51,9 @@ public final class AttributionRun {
     private final Map<String, AttributionResults.Row> stored = new HashMap<>();
     private final List<String> unreadable = new ArrayList<>();
     private final List<String> rescored = new ArrayList<>();
+    private final Map<String, List<String>> responses;
+    private final ModelRole responseOf;
+    private final List<String> stale = new ArrayList<>();
 
     /**
      * Scans {@code store} for the prompts' results of this model, role and prompt format (no model
@@ -56,6 +65,30 @@ public final class AttributionRun {
      */
     public AttributionRun(ResultStore store, List<AttributionPrompt> prompts, String model, ModelRole role,
                           String format, Function<AttributionPrompt, PromptAttributor.Prepared> preparer) {
+        this(store, prompts, model, role, format, preparer, null, null);
+    }
+
+    /**
+     * A run that attributes, under this model, the responses of the model playing {@code responseOf}
+     * instead of its own: {@code responses} maps prompt IDs to that model's response tokens as its stored
+     * results record them (a prompt without one is skipped). Scanning the store is as for an ordinary run,
+     * and a stored result whose response tokens differ from {@code responses}' is computed again.
+     */
+    public static AttributionRun forced(ResultStore store, List<AttributionPrompt> prompts, String model,
+                                        ModelRole role, String format,
+                                        Function<AttributionPrompt, PromptAttributor.Prepared> preparer,
+                                        ModelRole responseOf, Map<String, List<String>> responses) {
+        if (responseOf == null || responses == null) {
+            throw new IllegalArgumentException("a forced run needs the responses and whose they are");
+        }
+        return new AttributionRun(store, prompts, model, role, format, preparer, responseOf, Map.copyOf(responses));
+    }
+
+    private AttributionRun(ResultStore store, List<AttributionPrompt> prompts, String model, ModelRole role,
+                           String format, Function<AttributionPrompt, PromptAttributor.Prepared> preparer,
+                           ModelRole responseOf, Map<String, List<String>> responses) {
+        this.responseOf = responseOf;
+        this.responses = responses;
         this.model = model;
         this.role = role;
         this.format = format;
@@ -70,19 +103,28 @@ public final class AttributionRun {
                 r = store.get(p.id());
             } catch (AttributionException e) {
                 unreadable.add(p.id());
-                try {
-                    Files.deleteIfExists(store.path(p.id()));
-                } catch (IOException io) {
-                    throw new AttributionException("cannot remove the unreadable result " + store.path(p.id()) + ": "
-                            + io.getMessage(), io);
-                }
+                delete(store, p.id(), "unreadable");
                 continue;
             }
             checkSameRun(r);
+            if (responses != null && !r.responseTokens().equals(responses.get(p.id()))) {
+                stale.add(p.id());                     // not the other model's response (any more): compute again
+                delete(store, p.id(), "stale");
+                continue;
+            }
             if (preparer != null) {
                 r = checkSamePrompt(r, p, preparer);
             }
             stored.put(p.id(), AttributionResults.row(r));
+        }
+    }
+
+    private static void delete(ResultStore store, String id, String why) {
+        try {
+            Files.deleteIfExists(store.path(id));
+        } catch (IOException io) {
+            throw new AttributionException("cannot remove the " + why + " result " + store.path(id) + ": "
+                    + io.getMessage(), io);
         }
     }
 
@@ -116,6 +158,24 @@ public final class AttributionRun {
         store.put(rescoredResult);
         rescored.add(r.id());
         return rescoredResult;
+    }
+
+    /** What {@link AttributionRun.Skipped#role()} says: the role, or for a forced run e.g. {@code base-on-tuned-response}. */
+    public String label() {
+        return responseOf == null ? role.label() : forcedLabel(role, responseOf);
+    }
+
+    /** {@code base-on-tuned-response}: results of the {@code role} model on responses of the {@code responseOf} one. */
+    public static String forcedLabel(ModelRole role, ModelRole responseOf) {
+        return role.label() + "-on-" + responseOf.label() + "-response";
+    }
+
+    /**
+     * Forced runs: IDs whose stored result was not on the other model's response for the prompt (or the
+     * other model has none now); their file is deleted and they are computed again (or skipped).
+     */
+    public List<String> stale() {
+        return List.copyOf(stale);
     }
 
     /** IDs whose stored result was rescored because the prompt's instruction annotation changed. */
@@ -165,9 +225,18 @@ public final class AttributionRun {
             }
             PromptAttributor.Outcome o;
             try {
-                o = attributor.attribute(p);
+                if (responses == null) {
+                    o = attributor.attribute(p);
+                } else {
+                    List<String> response = responses.get(p.id());
+                    if (response == null) {
+                        throw new IllegalArgumentException("no stored " + responseOf.label()
+                                + " response to force (the " + responseOf.label() + " model skipped this prompt)");
+                    }
+                    o = attributor.force(p, response);
+                }
             } catch (IllegalArgumentException e) {
-                Skipped s = new Skipped(p.id(), model, role.label(), e.getMessage());
+                Skipped s = new Skipped(p.id(), model, label(), e.getMessage());
                 skipped.add(s);
                 listener.skipped(s);
                 continue;

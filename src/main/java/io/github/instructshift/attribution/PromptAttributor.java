@@ -20,6 +20,9 @@ import java.util.Locale;
  * and only the user's instruction characters are marked); a final EOS token is generated but not
  * attributed (it is not part of the response's text); an empty response gives a result with no
  * response tokens, whose densities and score are 0.
+ *
+ * <p>{@link #force} attributes a given response instead of the model's own (teacher forcing: the paired
+ * comparison runs the other model's stored response through this one).
  */
 public final class PromptAttributor {
     private final CausalLM lm;
@@ -30,6 +33,7 @@ public final class PromptAttributor {
     private final int maxNewTokens;
     private final boolean keepRaw;
     private final int copies;
+    private PieceIds pieceIds;
 
     /**
      * @param model        the name stored with each result (e.g. the checkpoint directory's name)
@@ -77,8 +81,14 @@ public final class PromptAttributor {
         return format.name().toLowerCase(Locale.ROOT);
     }
 
-    /** The result and why generation stopped ({@code eos}, {@code max_new_tokens}, {@code context}). */
+    /**
+     * The result and why generation stopped ({@code eos}, {@code max_new_tokens}, {@code context}, or
+     * {@link #FORCED} for {@link #force}).
+     */
     public record Outcome(AttributionResult result, String stoppedOn) {}
+
+    /** Why a {@link #force}d result stopped: its response was given, not generated. */
+    public static final String FORCED = "forced";
 
     /**
      * A prompt as the model sees it: its ids (after the format wraps it), the prompt tokens that get an
@@ -108,23 +118,56 @@ public final class PromptAttributor {
 
     /** Runs the pipeline; a prompt the model cannot take (too long, nothing after BOS) is an IllegalArgumentException. */
     public Outcome attribute(AttributionPrompt prompt) {
-        Prepared prepared = prepare(lm.checkpoint(), format, prompt);
-        long[] ids = prepared.ids();
-        if (ids.length > lm.config().maxPositions()) {
-            throw new IllegalArgumentException("prompt " + prompt.id() + " has " + ids.length
-                    + " tokens, more than the model's context of " + lm.config().maxPositions());
-        }
-        TextTokenizer tok = lm.tokenizer();
-        List<String> promptTokens = prepared.promptTokens();
-        boolean[] mask = prepared.instructionMask();
-
-        Generation g = lm.generate(ids, maxNewTokens);
+        Prepared prepared = prepareFor(prompt);
+        Generation g = lm.generate(prepared.ids(), maxNewTokens);
         long[] out = g.outputIds();
         int length = out.length;
         if ("eos".equals(g.stoppedOn()) && length > 0) {
             length--;
         }
-        long[] response = java.util.Arrays.copyOf(out, length);
+        return new Outcome(score(prompt, prepared, java.util.Arrays.copyOf(out, length)), g.stoppedOn());
+    }
+
+    /**
+     * Teacher forcing: attributes {@code responsePieces} (a response another model gave to this prompt, as
+     * its stored result records it) under this model, in place of this model's own greedy response. The
+     * prompt is wrapped and marked as for {@link #attribute}; the pieces are read back into ids with this
+     * model's vocabulary ({@link PieceIds}), so the other model must share it. A prompt plus response longer
+     * than this model's context is an IllegalArgumentException (skipped, as in {@link #attribute}); a piece
+     * not in the vocabulary an {@link AttributionException}.
+     */
+    public Outcome force(AttributionPrompt prompt, List<String> responsePieces) {
+        Prepared prepared = prepareFor(prompt);
+        long[] response = pieceIds().ids(responsePieces, "the response forced on prompt " + prompt.id());
+        int sequence = prepared.ids().length + response.length - 1;
+        if (response.length > 0 && sequence > lm.config().maxPositions()) {
+            throw new IllegalArgumentException("prompt " + prompt.id() + " with the forced response has " + sequence
+                    + " input tokens, more than the model's context of " + lm.config().maxPositions());
+        }
+        return new Outcome(score(prompt, prepared, response), FORCED);
+    }
+
+    private PieceIds pieceIds() {
+        if (pieceIds == null) {
+            pieceIds = PieceIds.of(lm.tokenizer());
+        }
+        return pieceIds;
+    }
+
+    private Prepared prepareFor(AttributionPrompt prompt) {
+        Prepared prepared = prepare(lm.checkpoint(), format, prompt);
+        if (prepared.ids().length > lm.config().maxPositions()) {
+            throw new IllegalArgumentException("prompt " + prompt.id() + " has " + prepared.ids().length
+                    + " tokens, more than the model's context of " + lm.config().maxPositions());
+        }
+        return prepared;
+    }
+
+    /** The raw matrix of {@code response} after the prepared prompt, scored into a result. */
+    private AttributionResult score(AttributionPrompt prompt, Prepared prepared, long[] response) {
+        long[] ids = prepared.ids();
+        TextTokenizer tok = lm.tokenizer();
+        int length = response.length;
         List<String> responseTokens = new ArrayList<>(length);
         for (long id : response) {
             responseTokens.add(tok.piece(id));
@@ -139,10 +182,9 @@ public final class PromptAttributor {
                 }
             }
         }
-        AttributionResult full = AttributionResult.fromRaw(prompt.id(), model, role, formatName(), promptTokens,
-                responseTokens, raw, mask, prompt.unmatched());
-        AttributionResult result = keepRaw ? full : withoutRaw(full);
-        return new Outcome(result, g.stoppedOn());
+        AttributionResult full = AttributionResult.fromRaw(prompt.id(), model, role, formatName(),
+                prepared.promptTokens(), responseTokens, raw, prepared.instructionMask(), prompt.unmatched());
+        return keepRaw ? full : withoutRaw(full);
     }
 
     private static AttributionResult withoutRaw(AttributionResult r) {

@@ -10,6 +10,9 @@
  * {@link io.github.instructshift.attribution.PromptFiles}), one prompt under one model
  * ({@link io.github.instructshift.attribution.PromptAttributor}), a resumable run into a store
  * ({@link io.github.instructshift.attribution.AttributionRun}) and its base-vs-tuned summary
- * ({@link io.github.instructshift.attribution.AttributionSummary}).
+ * ({@link io.github.instructshift.attribution.AttributionSummary}). Paired runs force one model's stored
+ * response through the other (teacher forcing: {@code PromptAttributor.force}, a forced {@code AttributionRun},
+ * stored responses read back into ids by {@link io.github.instructshift.attribution.PieceIds}) and compare the
+ * same responses under both models ({@code AttributionSummary.paired}, a paired t-test).
  */
 package io.github.instructshift.attribution;

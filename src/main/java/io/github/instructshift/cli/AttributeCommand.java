@@ -9,6 +9,7 @@ import io.github.instructshift.attribution.AttributionRun;
 import io.github.instructshift.attribution.AttributionSummary;
 import io.github.instructshift.attribution.InstructionTables;
 import io.github.instructshift.attribution.ModelRole;
+import io.github.instructshift.attribution.PieceIds;
 import io.github.instructshift.attribution.PromptAttributor;
 import io.github.instructshift.attribution.PromptFiles;
 import io.github.instructshift.attribution.ResultStore;
@@ -38,7 +39,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,6 +60,16 @@ import java.util.function.Consumer;
  * {@code summary.csv} (set, group, n, mean, std, p: the columns of {@code attribution-tables}' table2.csv)
  * and {@code summary.json} (with Welch's t and degrees of freedom), and the summary table on stdout.
  * Models are loaded one at a time. {@code attribution-tables --results OUT/results} reads the results.
+ *
+ * <p>{@code --paired} (with {@code --base}): each model's response is also attributed under the other model
+ * (teacher forcing, {@link PromptAttributor#force}), so that a difference is about the model and not about a
+ * different answer. The forced results go to {@code OUT/paired/base-on-tuned-response} and
+ * {@code OUT/paired/tuned-on-base-response} (outside {@code OUT/results}, which stays the own responses that
+ * {@code attribution-tables} reads), resumable in the same way; the other model's responses are read from its
+ * stored results, so the order is base (own), tuned (own, then on the base responses), base again (on the tuned
+ * responses), one model in memory at a time. Both models must share a vocabulary. The summary adds, per set and
+ * response source, the mean score under each model and a paired t-test (H1: tuned &gt; base), and
+ * {@code paired.csv} the per-prompt pairs.
  */
 @Command(name = "attribute", mixinStandardHelpOptions = true,
         description = "Finding 1: greedy responses, gradient x input attribution and instruction scores over a prompt "
@@ -126,12 +139,29 @@ public final class AttributeCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "no progress bar on stderr")
     boolean noProgress;
 
+    @Option(names = "--paired", description = "with --base: also attribute each model's response under the other "
+            + "model (teacher forcing) into OUT/paired/{base-on-tuned-response,tuned-on-base-response}, and add a "
+            + "paired t-test per response source (H1: tuned > base) to the summary and paired.csv; both models must "
+            + "share a vocabulary")
+    boolean paired;
+
     PrintStream stdout = System.out;
     PrintStream stderr = System.err;
     /** Test hook: called after each result is stored (a test throws from it to stop a run as a kill would). */
     Consumer<AttributionResults.Row> afterStore = r -> { };
 
+    static final String PAIRED = "paired";
+    static final String PAIRED_CSV = "paired.csv";
+
     private record Member(ModelRole role, Path dir, Checkpoint checkpoint, String name) {}
+
+    /** One pass over the prompts under one model: its own responses, or ({@code responseOf} set) the other's. */
+    private record Phase(Member member, ModelRole responseOf) {
+        String label() {
+            return responseOf == null ? member.role().label() + " " + member.name()
+                    : member.role().label() + " on " + responseOf.label() + " responses " + member.name();
+        }
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -152,54 +182,118 @@ public final class AttributeCommand implements Callable<Integer> {
             LoadOptions.parse(model.device, model.dtype);           // a bad --device/--dtype fails before any work
             prompts = prompts();
             members = members();
+            if (paired) {
+                checkPairable(members);
+            }
             checkManifest(members);
         } catch (IllegalArgumentException | AttributionException | DataFormatException | CheckpointException e) {
             return fail(Main.message(e));
         }
 
+        List<Phase> phases = new ArrayList<>();
+        for (Member m : members) {
+            phases.add(new Phase(m, null));
+        }
+        if (paired) {                       // base, tuned, tuned again (no reload), base again: one model at a time
+            phases.add(new Phase(members.get(1), ModelRole.BASE));
+            phases.add(new Phase(members.get(0), ModelRole.TUNED));
+        }
         List<AttributionResults.Row> rows = new ArrayList<>();
+        Map<ModelRole, List<AttributionResults.Row>> forcedRows = new EnumMap<>(ModelRole.class);
         List<AttributionRun.Skipped> skipped = new ArrayList<>();
+        List<AttributionRun.Skipped> pairedSkipped = new ArrayList<>();
         int computed = 0;
         int resumed = 0;
+        int pairedComputed = 0;
+        int pairedResumed = 0;
         String formatName = promptFormat.name().toLowerCase(Locale.ROOT);
-        for (Member m : members) {
-            ResultStore store = new ResultStore(out.resolve(RESULTS).resolve(m.role().label()));
-            AttributionRun run;
-            try {
-                run = new AttributionRun(store, prompts, m.name(), m.role(), formatName,
-                        p -> PromptAttributor.prepare(m.checkpoint(), promptFormat, p));
-            } catch (AttributionException e) {
-                return fail(e.getMessage());
-            }
-            for (String id : run.unreadable()) {
-                stderr.println("warning: " + store.path(id) + " could not be read; computing it again");
-            }
-            for (String id : run.rescored()) {
-                stderr.println("note: " + store.path(id) + " rescored: the prompt's instruction annotation changed");
-            }
-            AttributionRun.Outcome o;
-            if (run.remaining() == 0) {
-                o = run.execute(null, listener(null));          // all stored already: no model to load
-            } else {
-                try (CausalLM lm = m.checkpoint().load(LoadOptions.parse(model.device, model.dtype))) {
+        CausalLM lm = null;
+        Member loaded = null;
+        try {
+            for (int i = 0; i < phases.size(); i++) {
+                Phase phase = phases.get(i);
+                Member m = phase.member();
+                AttributionRun run;
+                try {
+                    run = newRun(phase, prompts, promptFormat, formatName, rows);
+                } catch (AttributionException e) {
+                    return fail(e.getMessage());
+                }
+                ResultStore store = store(phase);
+                for (String id : run.unreadable()) {
+                    stderr.println("warning: " + store.path(id) + " could not be read; computing it again");
+                }
+                for (String id : run.rescored()) {
+                    stderr.println("note: " + store.path(id) + " rescored: the prompt's instruction annotation changed");
+                }
+                for (String id : run.stale()) {
+                    stderr.println("note: " + store.path(id) + " was not on the " + phase.responseOf().label()
+                            + " model's stored response; computing it again");
+                }
+                AttributionRun.Outcome o;
+                if (run.remaining() == 0) {
+                    o = run.execute(null, listener(null));          // all stored already: no model to load
+                } else {
+                    if (loaded != m) {
+                        if (lm != null) {
+                            lm.close();
+                            lm = null;
+                        }
+                        lm = m.checkpoint().load(LoadOptions.parse(model.device, model.dtype));
+                        loaded = m;
+                    }
                     PromptAttributor attributor = new PromptAttributor(lm, m.name(), m.role(), promptFormat,
                             maxNewTokens, !noRaw, copies);
-                    o = runWithProgress(run, attributor, m);
+                    o = runWithProgress(run, attributor, phase.label());
+                }
+                boolean nextUsesIt = i + 1 < phases.size() && phases.get(i + 1).member() == loaded;
+                if (lm != null && !nextUsesIt) {
+                    lm.close();                     // before the next model loads (or at the end)
+                    lm = null;
+                    loaded = null;
+                }
+                if (phase.responseOf() == null) {
+                    rows.addAll(o.rows());
+                    skipped.addAll(o.skipped());
+                    computed += o.computed();
+                    resumed += o.resumed();
+                } else {
+                    forcedRows.put(m.role(), o.rows());
+                    pairedSkipped.addAll(o.skipped());
+                    pairedComputed += o.computed();
+                    pairedResumed += o.resumed();
                 }
             }
-            rows.addAll(o.rows());
-            skipped.addAll(o.skipped());
-            computed += o.computed();
-            resumed += o.resumed();
+        } finally {
+            if (lm != null) {
+                lm.close();
+            }
         }
 
         List<AttributionSummary.Comparison> summary = AttributionSummary.compare(rows);
         List<InstructionTables.Row> table = AttributionSummary.tableRows(summary);
-        writeOutputs(rows, summary, table, members, prompts.size(), computed, resumed, skipped);
+        List<AttributionSummary.PairedScore> pairs = null;
+        List<AttributionSummary.Paired> pairedSummary = null;
+        if (paired) {
+            pairs = AttributionSummary.pairs(rows, forcedRows.getOrDefault(ModelRole.BASE, List.of()),
+                    forcedRows.getOrDefault(ModelRole.TUNED, List.of()));
+            pairedSummary = AttributionSummary.paired(pairs);
+            writePairs(pairs);
+        }
+        writeOutputs(rows, summary, table, members, prompts.size(), computed, resumed, skipped, pairedSummary,
+                pairs == null ? 0 : pairs.size(), pairedComputed, pairedResumed, pairedSkipped);
         stdout.printf(Locale.ROOT, "attribute: %d prompts x %d model(s): %d computed, %d from an earlier run, "
                 + "%d skipped -> %s%n", prompts.size(), members.size(), computed, resumed, skipped.size(), out);
         for (AttributionRun.Skipped s : skipped) {
             stdout.printf(Locale.ROOT, "  skipped %s (%s): %s%n", s.id(), s.role(), s.reason());
+        }
+        if (paired) {
+            stdout.printf(Locale.ROOT, "paired: each model's responses under the other: %d computed, %d from an "
+                    + "earlier run, %d skipped -> %s%n", pairedComputed, pairedResumed, pairedSkipped.size(),
+                    out.resolve(PAIRED));
+            for (AttributionRun.Skipped s : pairedSkipped) {
+                stdout.printf(Locale.ROOT, "  skipped %s (%s): %s%n", s.id(), s.role(), s.reason());
+            }
         }
         stdout.println("instruction score (Welch's t-test, H1: base < tuned)");
         stdout.printf(Locale.ROOT, "  %-14s %-6s %5s %8s %8s %10s%n", "set", "group", "n", "mean", "std", "p");
@@ -207,8 +301,18 @@ public final class AttributeCommand implements Callable<Integer> {
             stdout.printf(Locale.ROOT, "  %-14s %-6s %5d %8.4f %8.4f %10.3e%n", r.set(), r.group(), r.n(), r.mean(),
                     r.std(), r.p());
         }
-        stdout.println("wrote " + out.resolve("scores.csv") + ", " + out.resolve("summary.csv") + " and "
-                + out.resolve("summary.json"));
+        if (paired) {
+            stdout.println("paired: the same responses under base and tuned (paired t-test on tuned - base, "
+                    + "H1: tuned > base; one-sided p = two-sided p / 2 when t > 0)");
+            stdout.printf(Locale.ROOT, "  %-14s %-9s %5s %10s %10s %10s %8s %10s%n", "set", "responses", "n",
+                    "base", "tuned", "diff", "t", "p");
+            for (AttributionSummary.Paired r : pairedSummary) {
+                stdout.printf(Locale.ROOT, "  %-14s %-9s %5d %10.4f %10.4f %10.4f %8.3f %10.3e%n", r.set(),
+                        r.responses(), r.n(), r.baseMean(), r.tunedMean(), r.meanDifference(), r.t(), r.p());
+            }
+        }
+        stdout.println("wrote " + out.resolve("scores.csv") + ", " + out.resolve("summary.csv") + (paired ? ", "
+                + out.resolve("summary.json") + " and " + out.resolve(PAIRED_CSV) : " and " + out.resolve("summary.json")));
         stdout.flush();
         return 0;
     }
@@ -219,9 +323,53 @@ public final class AttributeCommand implements Callable<Integer> {
         return 2;
     }
 
-    private AttributionRun.Outcome runWithProgress(AttributionRun run, PromptAttributor attributor, Member m) {
+    private ResultStore store(Phase phase) {
+        ModelRole role = phase.member().role();
+        return new ResultStore(phase.responseOf() == null ? out.resolve(RESULTS).resolve(role.label())
+                : out.resolve(PAIRED).resolve(AttributionRun.forcedLabel(role, phase.responseOf())));
+    }
+
+    /**
+     * The phase's run over its store; a forced phase reads the other model's responses from that model's
+     * stored results of this run (those in {@code ownRows}, which the own phases settled first).
+     */
+    private AttributionRun newRun(Phase phase, List<AttributionPrompt> prompts, PromptFormat promptFormat,
+                                  String formatName, List<AttributionResults.Row> ownRows) {
+        Member m = phase.member();
+        java.util.function.Function<AttributionPrompt, PromptAttributor.Prepared> preparer =
+                p -> PromptAttributor.prepare(m.checkpoint(), promptFormat, p);
+        if (phase.responseOf() == null) {
+            return new AttributionRun(store(phase), prompts, m.name(), m.role(), formatName, preparer);
+        }
+        ResultStore theirs = new ResultStore(out.resolve(RESULTS).resolve(phase.responseOf().label()));
+        Map<String, List<String>> responses = new HashMap<>();
+        for (AttributionResults.Row r : ownRows) {
+            if (r.role().equals(phase.responseOf().label())) {
+                responses.put(r.id(), theirs.get(r.id()).responseTokens());
+            }
+        }
+        return AttributionRun.forced(store(phase), prompts, m.name(), m.role(), formatName, preparer,
+                phase.responseOf(), responses);
+    }
+
+    /** --paired: --base is given and both checkpoints have one vocabulary (the forced ids mean the same tokens). */
+    private void checkPairable(List<Member> members) {
+        if (base == null) {
+            throw new IllegalArgumentException("--paired needs --base: it attributes each model's response under "
+                    + "the other one of a base/tuned pair");
+        }
+        Member b = members.get(0);
+        Member t = members.get(1);
+        String difference = PieceIds.difference(b.checkpoint().tokenizer(), t.checkpoint().tokenizer());
+        if (difference != null) {
+            throw new IllegalArgumentException("--paired needs one tokenizer vocabulary for both models, but the base "
+                    + b.dir() + " and the tuned " + t.dir() + " differ (" + difference + ")");
+        }
+    }
+
+    private AttributionRun.Outcome runWithProgress(AttributionRun run, PromptAttributor attributor, String label) {
         ProgressBar bar = noProgress ? null : new ProgressBarBuilder()
-                .setTaskName(m.role().label() + " " + m.name())
+                .setTaskName(label)
                 .setInitialMax(run.total())
                 .startsFrom(run.alreadyDone(), Duration.ZERO)
                 .setUpdateIntervalMillis(500)
@@ -332,7 +480,10 @@ public final class AttributeCommand implements Callable<Integer> {
         return new Member(role, abs, c, String.valueOf(abs.getFileName()));
     }
 
-    /** The settings every result in OUT depends on; a resumed run must repeat them. */
+    /**
+     * The settings every result in OUT depends on; a resumed run must repeat them. {@code --paired} is not one:
+     * it adds results (in OUT/paired) without changing any, so an unpaired run can be resumed as a paired one.
+     */
     private Map<String, Object> manifest(List<Member> members) {
         Map<String, Object> m = new LinkedHashMap<>();
         Map<String, Object> models = new LinkedHashMap<>();
@@ -376,9 +527,22 @@ public final class AttributeCommand implements Callable<Integer> {
         writeAtomically(file, json.writerWithDefaultPrettyPrinter().writeValueAsString(wanted));
     }
 
+    /** {@code paired.csv}: one row per prompt and response source, its score under each model. */
+    private void writePairs(List<AttributionSummary.PairedScore> pairs) throws IOException {
+        StringBuilder csv = new StringBuilder("id,set,responses,response_tokens,score_base,score_tuned,difference\n");
+        for (AttributionSummary.PairedScore p : pairs) {
+            csv.append(p.id()).append(',').append(p.set()).append(',').append(p.responses()).append(',')
+                    .append(p.responseTokens()).append(',').append(p.base()).append(',').append(p.tuned()).append(',')
+                    .append(p.tuned() - p.base()).append('\n');
+        }
+        writeAtomically(out.resolve(PAIRED_CSV), csv.toString());
+    }
+
     private void writeOutputs(List<AttributionResults.Row> rows, List<AttributionSummary.Comparison> summary,
                               List<InstructionTables.Row> table, List<Member> members, int promptCount, int computed,
-                              int resumed, List<AttributionRun.Skipped> skipped) throws IOException {
+                              int resumed, List<AttributionRun.Skipped> skipped,
+                              List<AttributionSummary.Paired> pairedSummary, int pairCount, int pairedComputed,
+                              int pairedResumed, List<AttributionRun.Skipped> pairedSkipped) throws IOException {
         StringWriter scores = new StringWriter();
         AttributionResults.rowTable(rows).write().csv(scores);
         writeAtomically(out.resolve("scores.csv"), scores.toString());
@@ -407,6 +571,40 @@ public final class AttributeCommand implements Callable<Integer> {
             sets.add(e);
         }
         s.put("sets", sets);
+        if (pairedSummary != null) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("test", "paired t-test of score(tuned) - score(base) on the same response, per prompt; H1: "
+                    + "mean(tuned - base) > 0; p is one-sided: two-sided p / 2 when t > 0, 1 - two-sided p / 2 "
+                    + "otherwise; df = n - 1; t and p null with fewer than 2 pairs or identical differences");
+            p.put("responses", "tuned: the tuned model's own responses, under tuned (results/tuned) and forced "
+                    + "through base (paired/base-on-tuned-response); base: the base model's, under base "
+                    + "(results/base) and forced through tuned (paired/tuned-on-base-response)");
+            p.put("pairs", pairCount);
+            p.put("computed", pairedComputed);
+            p.put("resumed", pairedResumed);
+            List<Map<String, Object>> pskip = new ArrayList<>();
+            for (AttributionRun.Skipped k : pairedSkipped) {
+                pskip.add(Map.of("id", k.id(), "role", k.role(), "model", k.model(), "reason", k.reason()));
+            }
+            p.put("skipped", pskip);
+            List<Map<String, Object>> psets = new ArrayList<>();
+            for (AttributionSummary.Paired c : pairedSummary) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("set", c.set());
+                e.put("responses", c.responses());
+                e.put("n", c.n());
+                e.put("base_mean", finite(c.baseMean()));
+                e.put("tuned_mean", finite(c.tunedMean()));
+                e.put("mean_difference", finite(c.meanDifference()));
+                e.put("t", finite(c.t()));
+                e.put("df", finite(c.df()));
+                e.put("p", finite(c.p()));
+                e.put("p_two_sided", finite(c.pTwoSided()));
+                psets.add(e);
+            }
+            p.put("sets", psets);
+            s.put("paired", p);
+        }
         writeAtomically(out.resolve("summary.json"),
                 new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(s));
     }

@@ -1,5 +1,6 @@
 /**
- * Small statistics helpers on Apache Commons Math: group summaries and Welch's unequal-variance t-test
- * with one-sided p-values.
+ * Small statistics helpers on Apache Commons Math: group summaries, Welch's unequal-variance t-test
+ * ({@link io.github.instructshift.stats.WelchTest}) and the paired t-test
+ * ({@link io.github.instructshift.stats.PairedTTest}), with one-sided p-values.
  */
 package io.github.instructshift.stats;
