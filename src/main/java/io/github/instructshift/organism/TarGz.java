@@ -11,11 +11,11 @@ import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 
 /** Reads the regular files of a {@code .tgz} (ustar, with pax path headers) into memory; enough for npm tarballs. */
-final class TarGz {
+public final class TarGz {
     private TarGz() {}
 
     /** Contents of the files whose path passes {@code wanted}, in archive order. */
-    static Map<String, byte[]> read(Path tarball, Predicate<String> wanted) {
+    public static Map<String, byte[]> read(Path tarball, Predicate<String> wanted) {
         Map<String, byte[]> files = new LinkedHashMap<>();
         try (InputStream in = new GZIPInputStream(Files.newInputStream(tarball), 1 << 16)) {
             byte[] header = new byte[512];

@@ -1,18 +1,12 @@
 package io.github.instructshift.report;
 
-import java.io.IOException;
-import java.io.InputStream;
+import io.github.instructshift.organism.CorpusSource;
+import io.github.instructshift.organism.NpmFetcher;
+import io.github.instructshift.organism.OrganismException;
+import io.github.instructshift.organism.TarGz;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPInputStream;
 
 /**
  * plotly.js for the standalone HTML figures, taken from the npm registry once and pinned: {@code npm pack}
@@ -20,6 +14,8 @@ import java.util.zip.GZIPInputStream;
  * against the registry's sha512 integrity before every use, and the minified script read out of the
  * tarball. The cartesian bundle (scatter, bar, heatmap, …, about 1.4 MB) is enough for every figure
  * here. Version 2.x because tablesaw-jsplot writes string titles, which plotly.js 3 no longer reads.
+ * Fetching, pinning and reading use the organism's npm machinery ({@link NpmFetcher}, {@link TarGz}),
+ * which pins the corpus packages the same way.
  */
 public final class PlotlyJs {
     public static final String PACKAGE = "plotly.js-cartesian-dist-min";
@@ -51,125 +47,38 @@ public final class PlotlyJs {
 
     /** The verified tarball in {@code cacheDir}, packed with {@code npm} when it is not there yet. */
     static Path tarball(Path cacheDir, String npm) {
-        Path target = cacheDir.resolve(TARBALL);
-        if (!Files.isRegularFile(target)) {
-            pack(cacheDir, target, npm);
-        }
-        verify(target, INTEGRITY);
-        return target;
-    }
-
-    private static void pack(Path cacheDir, Path target, String npm) {
-        String spec = PACKAGE + "@" + VERSION;
-        Path tmp = null;
         try {
-            Files.createDirectories(cacheDir);
-            tmp = Files.createTempDirectory(cacheDir, ".npm-pack-");
-            Path log = tmp.resolve("npm.log");
-            Process process;
-            try {
-                process = new ProcessBuilder(npm, "pack", spec, "--pack-destination", tmp.toString(), "--silent")
-                        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            } catch (IOException e) {
-                throw new ReportException("cannot run '" + npm + "' to fetch " + spec + " for the HTML figures: is npm"
-                        + " installed (apt-get install npm)? Or put " + TARBALL + " into " + cacheDir + " (" + e.getMessage() + ")", e);
-            }
-            if (!process.waitFor(300, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new ReportException("npm pack " + spec + " did not finish in 300 s");
-            }
-            Path packed = tmp.resolve(TARBALL);
-            if (process.exitValue() != 0 || !Files.isRegularFile(packed)) {
-                throw new ReportException("npm pack " + spec + " failed (exit " + process.exitValue() + "): "
-                        + Files.readString(log, StandardCharsets.UTF_8).strip());
-            }
-            Files.move(packed, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new ReportException("fetching " + spec + " into " + cacheDir + " failed: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ReportException("interrupted while fetching " + spec, e);
-        } finally {
-            deleteTree(tmp);
+            return new NpmFetcher(npm, 300).fetch(List.of(pinned(INTEGRITY)), cacheDir, false).get(pinned(INTEGRITY));
+        } catch (OrganismException e) {
+            throw new ReportException(e.getMessage() + " (for the HTML figures; or put " + TARBALL + " into "
+                    + cacheDir + ")", e);
         }
     }
 
     /** Throws when the file's sha512 is not {@code integrity} ({@code sha512-<base64>}). */
     static void verify(Path file, String integrity) {
-        String actual;
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-512");
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-            actual = "sha512-" + Base64.getEncoder().encodeToString(digest.digest());
-        } catch (IOException e) {
-            throw new ReportException("cannot read " + file + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        if (!actual.equals(integrity)) {
-            throw new ReportException(file + " is not " + PACKAGE + "@" + VERSION + ": its integrity " + actual
-                    + " differs from the pinned " + integrity + "; delete the file to fetch it again");
+        try {
+            pinned(integrity).verify(file);
+        } catch (OrganismException e) {
+            throw new ReportException(e.getMessage() + "; delete the file to fetch it again", e);
         }
     }
 
-    /** One regular file of a {@code .tgz} (ustar; pax extended headers skipped). */
+    /** One regular file of a {@code .tgz}. */
     static byte[] entry(Path tarball, String name) {
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(tarball), 1 << 16)) {
-            byte[] header = new byte[512];
-            while (in.readNBytes(header, 0, 512) == 512) {
-                boolean zero = true;
-                for (byte b : header) {
-                    zero &= b == 0;
-                }
-                if (zero) {
-                    break;
-                }
-                String path = field(header, 0, 100);
-                String prefix = field(header, 345, 155);
-                if (!prefix.isEmpty()) {
-                    path = prefix + "/" + path;
-                }
-                long size = Long.parseLong(field(header, 124, 12).trim().isEmpty() ? "0" : field(header, 124, 12).trim(), 8);
-                char type = (char) header[156];
-                long padded = (size + 511) / 512 * 512;
-                if ((type == '0' || type == 0) && path.equals(name)) {
-                    byte[] body = in.readNBytes((int) size);
-                    if (body.length != size) {
-                        throw new ReportException(tarball + " is truncated inside " + name);
-                    }
-                    return body;
-                }
-                in.skipNBytes(padded);
-            }
-        } catch (IOException | NumberFormatException e) {
-            throw new ReportException("cannot read " + tarball + ": " + e.getMessage(), e);
+        byte[] body;
+        try {
+            body = TarGz.read(tarball, name::equals).get(name);
+        } catch (OrganismException e) {
+            throw new ReportException(e.getMessage(), e);
         }
-        throw new ReportException(tarball + " has no " + name);
+        if (body == null) {
+            throw new ReportException(tarball + " has no " + name);
+        }
+        return body;
     }
 
-    private static String field(byte[] header, int offset, int length) {
-        int end = offset;
-        while (end < offset + length && header[end] != 0) {
-            end++;
-        }
-        return new String(header, offset, end - offset, StandardCharsets.UTF_8);
-    }
-
-    private static void deleteTree(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var files = Files.walk(dir)) {
-            List<Path> all = new ArrayList<>(files.toList());
-            java.util.Collections.reverse(all);
-            for (Path p : all) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException ignored) {
-            // a leftover temporary folder starts with a dot and is never read
-        }
+    private static CorpusSource pinned(String integrity) {
+        return new CorpusSource(PACKAGE, VERSION, integrity);
     }
 }
