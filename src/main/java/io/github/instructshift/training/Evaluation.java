@@ -4,7 +4,6 @@ import io.github.instructshift.model.CausalLM;
 import io.github.instructshift.model.Generation;
 import io.github.instructshift.organism.InstructionExample;
 import io.github.instructshift.organism.TrainingSequences;
-import io.github.instructshift.organism.TokenEncoder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -82,10 +81,5 @@ public final class Evaluation {
             }
         }
         return Math.exp(nll / n);
-    }
-
-    /** Tokens in a target under the encoder, for reports. */
-    static int targetTokens(TokenEncoder encoder, String target) {
-        return TrainingSequences.targetTokenCount(encoder, target);
     }
 }

@@ -37,8 +37,8 @@ public final class OrganismBuild {
     private static final Logger LOG = LoggerFactory.getLogger(OrganismBuild.class);
     public static final String BASE = "organism-base";
     public static final String TUNED = "organism-tuned";
-    private static final List<String> CHECKPOINT_FILES = List.of(
-            "config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json", "model.safetensors");
+    private static final List<String> CHECKPOINT_FILES = java.util.stream.Stream.concat(
+            Trainer.CONFIG_FILES.stream(), java.util.stream.Stream.of("model.safetensors")).toList();
 
     /**
      * @param context         pretraining window in tokens
@@ -128,8 +128,7 @@ public final class OrganismBuild {
         Map<String, double[]> instructionScores = new LinkedHashMap<>();
         scores.put("held_out_examples", heldOut.size());
         scores.put("unigram_perplexity", Evaluation.unigramPerplexity(trainStream, validationWindows, tokenizer.vocabSize()));
-        for (Map.Entry<String, Path> m : Map.of("base", base, "tuned", tuned).entrySet().stream()
-                .sorted(Map.Entry.comparingByKey()).toList()) {
+        for (Map.Entry<String, Path> m : List.of(Map.entry("base", base), Map.entry("tuned", tuned))) {
             try (CausalLM lm = Checkpoint.open(m.getValue()).load(new LoadOptions(config.device(), ai.djl.ndarray.types.DataType.FLOAT32))) {
                 Evaluation.FollowingScore f = Evaluation.following(lm, heldOut, maxNew);
                 Map<String, Object> s = new LinkedHashMap<>();

@@ -43,6 +43,9 @@ import org.slf4j.LoggerFactory;
 public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** What a training state carries besides the weights, so that it loads as a checkpoint. */
+    static final List<String> CONFIG_FILES = List.of(
+            "config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json");
 
     /** One line of the loss log. */
     public record LogEntry(int step, double loss, double lr, double gradNorm) {}
@@ -64,7 +67,10 @@ public final class Trainer {
         }
     }
 
-    /** @param log one entry per {@code logEvery} steps: mean loss over those steps */
+    /**
+     * @param log    one entry per {@code logEvery} steps: mean loss over those steps
+     * @param millis training time, summed over the runs a resumed training consists of
+     */
     public record Result(Path checkpoint, List<LogEntry> log, long millis, boolean resumed) {
         public double firstLoss() {
             return log.get(0).loss();
@@ -89,6 +95,7 @@ public final class Trainer {
         Path from = resumed ? state : start;
         List<LogEntry> log = new ArrayList<>();
         int firstStep = 0;
+        long earlierMillis = 0;          // training time of the runs this one resumes
         if (resumed) {
             JsonNode progress = readJson(state.resolve("progress.json"));
             String saved = progress.path("config").asText();
@@ -97,6 +104,7 @@ public final class Trainer {
                         + "\n  saved: " + saved + "\n  now:   " + config.fingerprint());
             }
             firstStep = progress.get("step").asInt();
+            earlierMillis = progress.path("millis").asLong();
             for (JsonNode e : progress.get("log")) {
                 log.add(new LogEntry(e.get(0).asInt(), e.get(1).asDouble(), e.get(2).asDouble(), e.get(3).asDouble()));
             }
@@ -133,27 +141,22 @@ public final class Trainer {
                         inWindow = 0;
                     }
                     if ((step + 1) % config.checkpointEvery() == 0 || step + 1 == config.steps()) {
-                        saveState(workDir, from, lm, optimizer, step + 1, log, config);
+                        long millis = earlierMillis + (System.nanoTime() - t0) / 1_000_000;
+                        saveState(workDir, from, lm, optimizer, step + 1, log, config, millis);
                         from = state;
                     }
                 }
             }
         }
-        return new Result(state, List.copyOf(log), (System.nanoTime() - t0) / 1_000_000, resumed);
+        return new Result(state, List.copyOf(log), earlierMillis + (System.nanoTime() - t0) / 1_000_000, resumed);
     }
 
     /** Masked mean cross-entropy of the batch's labels; fills the parameters' gradients. */
     static double lossAndBackward(CausalLM lm, PaddedBatch batch) {
         Flat f = Flat.of(batch);
-        long[] ids = f.ids;
-        long[] labels = f.labels;
-        float[] mask = f.mask;
-        int counted = f.counted;
-        int b = batch.size();
-        int t = batch.width();
         try (NDManager scope = lm.manager().newSubManager();
              GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-            NDArray loss = meanLoss(lm, scope, ids, labels, mask, b, t, counted);
+            NDArray loss = meanLoss(lm, scope, f, batch.size(), batch.width());
             collector.backward(loss);
             return loss.getFloat();
         }
@@ -163,17 +166,17 @@ public final class Trainer {
     static double loss(CausalLM lm, PaddedBatch batch) {
         Flat f = Flat.of(batch);
         try (NDManager scope = lm.manager().newSubManager()) {
-            return meanLoss(lm, scope, f.ids, f.labels, f.mask, batch.size(), batch.width(), f.counted).getFloat();
+            return meanLoss(lm, scope, f, batch.size(), batch.width()).getFloat();
         }
     }
 
-    private static NDArray meanLoss(CausalLM lm, NDManager scope, long[] ids, long[] labels, float[] mask, int b, int t, int counted) {
-        NDArray input = Tensors.of(scope, ids, new Shape(b, t));
+    private static NDArray meanLoss(CausalLM lm, NDManager scope, Flat f, int b, int t) {
+        NDArray input = Tensors.of(scope, f.ids, new Shape(b, t));
         NDArray logits = lm.unembed(lm.hidden(lm.embed(input), null));
         // every index and constant here is owned by PyTorch: autograd keeps them for the backward pass
-        NDArray picked = logits.logSoftmax(-1).gather(Tensors.of(scope, labels, new Shape(b, t, 1)), 2);
-        return picked.reshape(b, t).mul(Tensors.of(scope, mask, new Shape(b, t))).sum()
-                .mul(Tensors.scalar(scope, -1.0 / counted, DataType.FLOAT32));
+        NDArray picked = logits.logSoftmax(-1).gather(Tensors.of(scope, f.labels, new Shape(b, t, 1)), 2);
+        return picked.reshape(b, t).mul(Tensors.of(scope, f.mask, new Shape(b, t))).sum()
+                .mul(Tensors.scalar(scope, -1.0 / f.counted, DataType.FLOAT32));
     }
 
     private record Flat(long[] ids, long[] labels, float[] mask, int counted) {
@@ -202,25 +205,24 @@ public final class Trainer {
     }
 
     private static void saveState(Path workDir, Path configSource, CausalLM lm, AdamW optimizer, int step,
-                                  List<LogEntry> log, Config config) {
+                                  List<LogEntry> log, Config config, long millis) {
         Path tmp = workDir.resolve("state.tmp");
         Path state = workDir.resolve("state");
         Path old = workDir.resolve("state.old");
         try {
             deleteTree(tmp);
             Files.createDirectories(tmp);
-            try (Stream<Path> files = Files.list(configSource)) {
-                for (Path f : files.toList()) {
-                    String name = f.getFileName().toString();
-                    if (name.endsWith(".json") && !name.equals("progress.json") || name.equals("README.md")) {
-                        Files.copy(f, tmp.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-                    }
+            for (String name : CONFIG_FILES) {       // not a model card or scores the start checkpoint may carry
+                Path f = configSource.resolve(name);
+                if (Files.isRegularFile(f)) {
+                    Files.copy(f, tmp.resolve(name), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
             writeWeights(lm, tmp.resolve("model.safetensors"));
             optimizer.save(tmp.resolve("optimizer.safetensors"));
             ObjectNode progress = JSON.createObjectNode();
             progress.put("step", step);
+            progress.put("millis", millis);
             progress.put("config", config.fingerprint());     // a resume under other settings is refused
             ArrayNode entries = progress.putArray("log");
             for (LogEntry e : log) {
