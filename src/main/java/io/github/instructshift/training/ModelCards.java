@@ -58,10 +58,10 @@ final class ModelCards {
 
                 ## Recipe (`./instruct-shift organism build`, seed %d, deterministic)
                 - Pretraining: %d steps × %d windows of %d tokens, AdamW (β = 0.9, 0.95, weight decay 0.1 on
-                  matrices), peak learning rate %g with linear warm-up and cosine decay to 10%%, gradient
+                  matrices), peak learning rate %s with linear warm-up and cosine decay to 10%%, gradient
                   clipping at norm 1. Loss %.3f → %.3f, %.1f min.
                 - Instruction tuning: %d steps × %d examples, loss on the response and EOS only, peak learning
-                  rate %g, otherwise the same. Loss %.3f → %.3f, %.1f min.
+                  rate %s, otherwise the same. Loss %.3f → %.3f, %.1f min.
                 - Trained in Java on DJL's PyTorch engine, CPU (2 cores).
 
                 ## Scores (held-out split, greedy decoding, exact match)
@@ -75,7 +75,7 @@ final class ModelCards {
                 ## Finding 1 in miniature
                 Instruction score (the paper's importance density of the instruction words, gradient × input of
                 each response token's probability) of the held-out prompts with a response of 5 tokens or more:
-                base %s, tuned %s; Welch's one-sided t-test, tuned > base: t = %.2f, p = %.2g.
+                base %s, tuned %s; Welch's one-sided t-test, tuned > base: t = %.2f, p = %.3g.
 
                 `scores.json` holds these numbers, `held-out-answers.json` every answer.
                 """,
