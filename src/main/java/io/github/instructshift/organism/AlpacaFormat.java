@@ -4,26 +4,31 @@ import java.util.List;
 
 /**
  * The one prompt format of the organism, Alpaca's instruction/input/response layout without its
- * preamble sentence (which would triple a small model's prompt length for no information):
+ * preamble sentence (which would triple a small model's prompt length for no information), each part on
+ * its header's line:
  *
  * <pre>
- * ### Instruction:
- * {instruction}
+ * ### Instruction: {instruction}
  *
- * ### Input:
- * {input}
+ * ### Input: {input}
  *
- * ### Response:
+ * ### Response: {response}</s>
  * </pre>
  *
- * The response follows the final newline directly; training appends {@code </s>} after it.
+ * The prompt ends at {@code "### Response:"} and the response follows after one space
+ * ({@link #RESPONSE_LEAD}), as in Vicuna's {@code ASSISTANT:} turn. Every word of the input, the
+ * instruction and the response then comes after a space, so a word is the same tokens wherever it
+ * stands: copying a word is copying its tokens. (With the response on a new line, its first word
+ * was tokenised without the word mark and differed from the same word inside the input.)
  */
 public final class AlpacaFormat {
     private AlpacaFormat() {}
 
-    public static final String INSTRUCTION_HEADER = "### Instruction:\n";
-    public static final String INPUT_HEADER = "\n\n### Input:\n";
-    public static final String RESPONSE_HEADER = "\n\n### Response:\n";
+    public static final String INSTRUCTION_HEADER = "### Instruction: ";
+    public static final String INPUT_HEADER = "\n\n### Input: ";
+    public static final String RESPONSE_HEADER = "\n\n### Response:";
+    /** What comes between the prompt and the response. */
+    public static final String RESPONSE_LEAD = " ";
 
     /** The prompt for {@code instruction} applied to {@code input}, with both spans recorded. */
     public static Prompt render(String instruction, String input) {
@@ -45,8 +50,13 @@ public final class AlpacaFormat {
         return new Prompt(text.toString(), instructionStart, instructionEnd, inputStart, inputEnd);
     }
 
+    /** The text a model is trained to continue {@code prompt} with when the answer is {@code target}. */
+    public static String completion(String target) {
+        return RESPONSE_LEAD + target;
+    }
+
     /** The fixed strings of the format, for the tokenizer trainer to learn compact pieces for. */
     public static List<String> templateStrings() {
-        return List.of(INSTRUCTION_HEADER + "x" + INPUT_HEADER + "x" + RESPONSE_HEADER);
+        return List.of(INSTRUCTION_HEADER + "x" + INPUT_HEADER + "x" + RESPONSE_HEADER + RESPONSE_LEAD + "x");
     }
 }

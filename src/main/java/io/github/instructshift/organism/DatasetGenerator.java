@@ -122,9 +122,9 @@ public final class DatasetGenerator {
         List<String> words = Task.words(input);
         String argument = switch (task.arg()) {
             case NONE -> null;
-            case POSITION -> Integer.toString(Task.MIN_POSITION + rng.nextInt(Task.MAX_POSITION - Task.MIN_POSITION + 1));
             case WORD_IN_INPUT -> words.get(rng.nextInt(words.size()));
             case WORD_MAYBE_IN_INPUT -> rng.nextBoolean() ? words.get(rng.nextInt(words.size())) : absentWord(words, pool, rng);
+            case WORD_NOT_IN_INPUT -> absentWord(words, pool, rng);
         };
         if (task.arg() != Task.Arg.NONE && argument == null) {
             return null;

@@ -5,147 +5,116 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The instruction tasks. For every task the instruction alone decides the answer given the input
- * sentence, and the answer is a deterministic function of the words, so greedy output can be scored by
- * exact match. Words are the input split on single spaces (inputs carry no punctuation).
+ * The instruction tasks: transformations of an input sentence, questions about it and short writing
+ * tasks. For every task the instruction alone decides the answer given the input sentence, and the
+ * answer is a deterministic function of the words, so greedy output can be scored by exact match. Words
+ * are the input split on single spaces (inputs carry no punctuation).
  *
- * <p>Each task has five training phrasings and two held-out phrasings that never occur in training.
- * Phrasings may hold an argument: {@code {ordinal}}/{@code {n}} (a word position, 2..5) or {@code {word}}.
+ * <p>The tasks work on whole words. Tasks on letters or counts (reversing, capitalising every word,
+ * initials, the longest word, counting, the n-th word) were tried in an earlier recipe and stayed near
+ * 0 % held-out accuracy: a subword model of a few million parameters trained for minutes cannot see
+ * inside its tokens. {@code TITLE} (capitalise the first three words) is the one task that still asks
+ * for that, and the model card reports it separately.
+ *
+ * <p>Phrasings are compositional: a task has four wordings of what to do (a verb phrase, with
+ * {@code {word}} where the task takes a word) and every wording goes into six request frames shared by
+ * all tasks ("Please …", "Can you …?", …). Two frame–wording combinations per task are held out: both
+ * parts occur in training, but never together, so a held-out phrasing is a sentence the model has not
+ * seen. A {@code {word}} is never the last word of a wording, so that punctuation never sticks to it and
+ * it is tokenised exactly as in the input.
  */
 public enum Task {
-    REPEAT(Arg.NONE, List.of(
-            "Repeat the sentence.",
-            "Copy the input exactly.",
-            "Write the sentence again without changing it.",
-            "Say the input text back.",
-            "Return the sentence as it is."), List.of(
-            "Echo the given sentence word for word.",
-            "Give me the same sentence again.")),
-    REVERSE_WORDS(Arg.NONE, List.of(
-            "Reverse the order of the words.",
-            "Write the words in reverse order.",
-            "List the words from last to first.",
-            "Put the words of the sentence in the opposite order.",
-            "Read the sentence backwards, one word at a time."), List.of(
-            "Flip the word order of the input.",
-            "Rewrite the sentence with its words reversed.")),
-    CAPITALIZE(Arg.NONE, List.of(
-            "Capitalize every word.",
-            "Start each word with a capital letter.",
-            "Rewrite the sentence with every word capitalized.",
-            "Make the first letter of each word uppercase.",
-            "Write the text in title case."), List.of(
-            "Give each word of the input a capital first letter.",
-            "Change the sentence so that all its words begin with capitals.")),
-    LOWERCASE(Arg.NONE, List.of(
-            "Write the sentence in small letters.",
-            "Convert the input to lowercase.",
-            "Make every letter lowercase.",
-            "Rewrite the text without capital letters.",
-            "Change all the letters to lower case."), List.of(
-            "Turn each capital into a small letter.",
-            "Give the sentence in lowercase letters.")),
-    FIRST_WORD(Arg.NONE, List.of(
-            "What is the first word?",
-            "Give the first word of the sentence.",
-            "Which word does the sentence start with?",
-            "Write only the first word.",
-            "Tell me the word at the start of the input."), List.of(
-            "Name the opening word of the sentence.",
-            "Return the initial word of the input.")),
-    LAST_WORD(Arg.NONE, List.of(
-            "What is the last word?",
-            "Give the last word of the sentence.",
-            "Which word does the sentence end with?",
-            "Write only the final word.",
-            "Tell me the word at the end of the input."), List.of(
-            "Name the closing word of the sentence.",
-            "Return the word that comes last in the input.")),
-    NTH_WORD(Arg.POSITION, List.of(
-            "What is the {ordinal} word?",
-            "Give the {ordinal} word of the sentence.",
-            "Write word number {n} of the input.",
-            "Which word is in position {n}?",
-            "Tell me the {ordinal} word in the text."), List.of(
-            "Name the {ordinal} word of the input.",
-            "Return the word at position {n} of the sentence.")),
-    COUNT_WORDS(Arg.NONE, List.of(
-            "How many words are in the sentence?",
-            "Count the words.",
-            "Give the number of words in the input.",
-            "What is the word count of the text?",
-            "Tell me how many words the sentence has."), List.of(
-            "Count how many words the input contains.",
-            "Return the number of words in the sentence.")),
-    REMOVE_WORD(Arg.WORD_IN_INPUT, List.of(
-            "Remove the word \"{word}\" from the sentence.",
-            "Delete every \"{word}\" from the input.",
-            "Write the sentence without the word \"{word}\".",
-            "Take out the word \"{word}\".",
-            "Drop \"{word}\" from the text."), List.of(
-            "Rewrite the sentence leaving out \"{word}\".",
-            "Erase the word \"{word}\" from the input.")),
-    CONTAINS_WORD(Arg.WORD_MAYBE_IN_INPUT, List.of(
-            "Does the sentence contain the word \"{word}\"?",
-            "Is the word \"{word}\" in the input?",
-            "Answer Yes or No: does \"{word}\" appear in the text?",
-            "Check whether the sentence uses the word \"{word}\".",
-            "Tell me if \"{word}\" is one of the words."), List.of(
-            "Can the word \"{word}\" be found in the sentence?",
-            "Is \"{word}\" among the words of the input?")),
-    TITLE(Arg.NONE, List.of(
-            "Write a title for this sentence.",
-            "Give the sentence a short title.",
-            "Make a title from the sentence.",
-            "Suggest a headline for the text.",
-            "Write a heading for the input."), List.of(
-            "Create a title for the given sentence.",
-            "What would be a good title for this text?")),
-    INITIALS(Arg.NONE, List.of(
-            "Write the first letter of each word.",
-            "Give the initials of the words.",
-            "List the first letter of every word as capitals.",
-            "Make an acronym from the sentence.",
-            "Write the initial of each word in capitals."), List.of(
-            "Form an abbreviation from the first letters of the words.",
-            "Return the capital initial of every word.")),
-    LONGEST_WORD(Arg.NONE, List.of(
-            "What is the longest word?",
-            "Give the longest word in the sentence.",
-            "Which word has the most letters?",
-            "Write the longest word of the input.",
-            "Find the longest word in the text."), List.of(
-            "Name the word with the most letters.",
-            "Return the biggest word of the sentence."));
+    REPEAT(Arg.NONE,
+            "repeat the sentence", "copy the input exactly", "write the text again", "say the sentence back to me"),
+    FIRST_WORD(Arg.NONE,
+            "give the first word of the sentence", "write only the first word", "tell me which word comes first",
+            "name the word at the start of the input"),
+    LAST_WORD(Arg.NONE,
+            "give the last word of the sentence", "write only the last word", "tell me which word comes last",
+            "name the word at the end of the input"),
+    FIRST_THREE(Arg.NONE,
+            "give the first three words of the sentence", "write only the first three words",
+            "shorten the input to three words", "keep just the opening three words"),
+    CONTAINS_WORD(Arg.WORD_MAYBE_IN_INPUT,
+            "say whether the word {word} is in the sentence", "tell me if the input contains {word} or not",
+            "answer Yes or No if {word} appears in the text", "check if the sentence uses the word {word} at all"),
+    REMOVE_WORD(Arg.WORD_IN_INPUT,
+            "remove the word {word} from the sentence", "delete every {word} in the input",
+            "write the sentence without the word {word} in it", "take {word} out of the text"),
+    APPEND_WORD(Arg.WORD_NOT_IN_INPUT,
+            "add the word {word} at the end of the sentence", "append {word} to the input",
+            "write the sentence and then {word} after it", "put {word} after the last word"),
+    PREPEND_WORD(Arg.WORD_NOT_IN_INPUT,
+            "put the word {word} at the start of the sentence", "begin the input with {word} as a new word",
+            "write {word} and then the sentence", "add {word} before the first word"),
+    TITLE(Arg.NONE,
+            "write a title for the sentence", "give the text a short title", "make a headline from the input",
+            "suggest a title for this sentence"),
+    REPLY(Arg.NONE,
+            "write a reply that agrees with the sentence", "answer the text with agreement",
+            "respond to the input by agreeing", "write a short agreeing reply");
 
-    /** What a phrasing's placeholder stands for. */
-    public enum Arg { NONE, POSITION, WORD_IN_INPUT, WORD_MAYBE_IN_INPUT }
+    /** What a wording's placeholder stands for. */
+    public enum Arg { NONE, WORD_IN_INPUT, WORD_MAYBE_IN_INPUT, WORD_NOT_IN_INPUT }
 
-    static final List<String> ORDINALS = List.of("zeroth", "first", "second", "third", "fourth", "fifth");
-    /** Positions NTH_WORD asks about; 1 and the last are their own tasks. */
-    public static final int MIN_POSITION = 2;
-    public static final int MAX_POSITION = 5;
+    /**
+     * Request frames shared by all tasks; {@code %s} is the wording, capitalised in the first frame. (In a
+     * holder class because an enum's static fields are not yet set while its constants are built.)
+     */
+    static final class Frames {
+        static final List<String> ALL = List.of(
+                "%s.", "Please %s.", "Now %s.", "I want you to %s.", "Can you %s?", "Your task is to %s.");
+
+        private Frames() {}
+    }
+
+    /** What {@link #REPLY} puts before the sentence. */
+    static final String REPLY_LEAD = "I agree: ";
 
     private final Arg arg;
-    private final List<String> trainPhrasings;
-    private final List<String> heldOutPhrasings;
+    private final List<String> wordings;
+    private final List<String> trainPhrasings = new ArrayList<>();
+    private final List<String> heldOutPhrasings = new ArrayList<>();
 
-    Task(Arg arg, List<String> trainPhrasings, List<String> heldOutPhrasings) {
+    Task(Arg arg, String... wordings) {
         this.arg = arg;
-        this.trainPhrasings = trainPhrasings;
-        this.heldOutPhrasings = heldOutPhrasings;
+        this.wordings = List.of(wordings);
+        for (String w : wordings) {
+            if ((arg == Arg.NONE) == w.contains("{word}") || w.endsWith("{word}")) {
+                throw new IllegalStateException(name() + ": wording '" + w + "' misplaces its {word}");
+            }
+        }
+        // held out: wording 0 in frame 2k and wording 1 in frame 2k+1, k rotating with the task, so that
+        // every frame is held out for some task and seen with every other wording
+        int k = ordinal() % (Frames.ALL.size() / 2);
+        for (int f = 0; f < Frames.ALL.size(); f++) {
+            for (int w = 0; w < wordings.length; w++) {
+                boolean heldOut = (w == 0 && f == 2 * k) || (w == 1 && f == 2 * k + 1);
+                (heldOut ? heldOutPhrasings : trainPhrasings).add(frame(f, wordings[w]));
+            }
+        }
+    }
+
+    private static String frame(int f, String wording) {
+        String filled = f == 0 ? wording.substring(0, 1).toUpperCase(Locale.ROOT) + wording.substring(1) : wording;
+        return String.format(Locale.ROOT, Frames.ALL.get(f), filled);
     }
 
     public Arg arg() {
         return arg;
     }
 
+    /** The task's wordings (verb phrases), before framing. */
+    public List<String> wordings() {
+        return wordings;
+    }
+
     public List<String> trainPhrasings() {
-        return trainPhrasings;
+        return List.copyOf(trainPhrasings);
     }
 
     public List<String> heldOutPhrasings() {
-        return heldOutPhrasings;
+        return List.copyOf(heldOutPhrasings);
     }
 
     /** All phrasings, training ones first; a phrasing's index here is its identity. */
@@ -161,41 +130,33 @@ public enum Task {
 
     /** The instruction: phrasing {@code index} with its placeholder filled by {@code argument}. */
     public String instruction(int index, String argument) {
-        String template = phrasings().get(index);
-        return switch (arg) {
-            case NONE -> template;
-            case POSITION -> {
-                int n = position(argument);
-                yield template.replace("{ordinal}", ORDINALS.get(n)).replace("{n}", Integer.toString(n));
-            }
-            case WORD_IN_INPUT, WORD_MAYBE_IN_INPUT -> template.replace("{word}", argument);
-        };
+        List<String> all = phrasings();
+        if (index < 0 || index >= all.size()) {
+            throw new OrganismException(name() + ": no phrasing " + index + " (it has " + all.size() + ")");
+        }
+        if (arg == Arg.NONE) {
+            return all.get(index);
+        }
+        if (argument == null || argument.isEmpty() || argument.contains(" ")) {
+            throw new OrganismException(name() + ": argument must be one word, got '" + argument + "'");
+        }
+        return all.get(index).replace("{word}", argument);
     }
 
     /**
      * The answer for {@code input} under this task, or {@code null} when the task does not apply
-     * (a position past the last word, a word to remove that the input lacks, nothing left after removal).
+     * (a word to remove that the input lacks or that is all it has, a word to add that it already has).
      *
-     * @param argument the position as a decimal string, the word, or null for tasks without one
+     * @param argument the word, or null for tasks without one
      */
     public String target(String input, String argument) {
         List<String> words = words(input);
         return switch (this) {
             case REPEAT -> String.join(" ", words);
-            case REVERSE_WORDS -> {
-                List<String> reversed = new ArrayList<>(words);
-                java.util.Collections.reverse(reversed);
-                yield String.join(" ", reversed);
-            }
-            case CAPITALIZE -> capitalized(words, words.size());
-            case LOWERCASE -> input.toLowerCase(Locale.ROOT);
             case FIRST_WORD -> words.get(0);
             case LAST_WORD -> words.get(words.size() - 1);
-            case NTH_WORD -> {
-                int n = position(argument);
-                yield n <= words.size() ? words.get(n - 1) : null;
-            }
-            case COUNT_WORDS -> Integer.toString(words.size());
+            case FIRST_THREE -> String.join(" ", words.subList(0, Math.min(3, words.size())));
+            case CONTAINS_WORD -> contains(words, argument) ? "Yes" : "No";
             case REMOVE_WORD -> {
                 List<String> kept = new ArrayList<>();
                 for (String w : words) {
@@ -205,31 +166,20 @@ public enum Task {
                 }
                 yield kept.size() == words.size() || kept.isEmpty() ? null : String.join(" ", kept);
             }
-            case CONTAINS_WORD -> {
-                boolean found = false;
-                for (String w : words) {
-                    found |= w.equalsIgnoreCase(argument);
-                }
-                yield found ? "Yes" : "No";
-            }
+            case APPEND_WORD -> contains(words, argument) ? null : input + " " + argument;
+            case PREPEND_WORD -> contains(words, argument) ? null : argument + " " + input;
             case TITLE -> capitalized(words, 3);
-            case INITIALS -> {
-                StringBuilder s = new StringBuilder();
-                for (String w : words) {
-                    s.append(w.substring(0, 1).toUpperCase(Locale.ROOT));
-                }
-                yield s.toString();
-            }
-            case LONGEST_WORD -> {
-                String best = words.get(0);
-                for (String w : words) {
-                    if (w.length() > best.length()) {
-                        best = w; // strictly longer: ties keep the earliest word
-                    }
-                }
-                yield best;
-            }
+            case REPLY -> REPLY_LEAD + input;
         };
+    }
+
+    private static boolean contains(List<String> words, String word) {
+        for (String w : words) {
+            if (w.equalsIgnoreCase(word)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The first {@code count} words, each with an upper-case first letter and the rest lower case. */
@@ -246,18 +196,5 @@ public enum Task {
             throw new OrganismException("input must be words separated by single spaces, got '" + input + "'");
         }
         return List.of(input.split(" "));
-    }
-
-    private int position(String argument) {
-        try {
-            int n = Integer.parseInt(argument);
-            if (n < MIN_POSITION || n > MAX_POSITION) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException | NullPointerException e) {
-            throw new OrganismException(name() + ": argument must be a position " + MIN_POSITION + ".."
-                    + MAX_POSITION + ", got '" + argument + "'");
-        }
     }
 }

@@ -13,8 +13,9 @@ public final class TrainingSequences {
 
     /**
      * {@code <s> prompt target </s>}, with the loss on target and EOS. The prompt and the target are
-     * tokenised as one text, the way the model sees them at generation time; because the prompt ends
-     * in a newline that no merge crosses, the prompt's own tokens are a prefix of it, which is checked.
+     * tokenised as one text, the way the model sees them at generation time; because the target starts
+     * with a space (or the prompt ends in a newline), which no merge crosses, the prompt's own tokens are
+     * a prefix of it, which is checked.
      */
     public static SupervisedSequence supervised(TokenEncoder encoder, String prompt, String target) {
         int[] promptIds = encoder.encode(prompt);
@@ -22,7 +23,7 @@ public final class TrainingSequences {
         if (fullIds.length < promptIds.length
                 || !Arrays.equals(promptIds, Arrays.copyOf(fullIds, promptIds.length))) {
             throw new OrganismException("the prompt's tokens are not a prefix of prompt + target's tokens; "
-                    + "end the prompt at a token boundary (a newline). Prompt: '" + prompt + "', target: '" + target + "'");
+                    + "end the prompt at a token boundary (before a space or after a newline). Prompt: '" + prompt + "', target: '" + target + "'");
         }
         int n = 1 + fullIds.length + 1;
         int[] ids = new int[n];
@@ -38,13 +39,13 @@ public final class TrainingSequences {
     }
 
     public static SupervisedSequence supervised(TokenEncoder encoder, InstructionExample example) {
-        return supervised(encoder, example.prompt().text(), example.target());
+        return supervised(encoder, example.prompt().text(), AlpacaFormat.completion(example.target()));
     }
 
     /** Tokens {@code target} takes as a response after the Alpaca prompt (EOS not counted). */
     public static int targetTokenCount(TokenEncoder encoder, String target) {
         String header = AlpacaFormat.RESPONSE_HEADER;
-        return encoder.encode(header + target).length - encoder.encode(header).length;
+        return encoder.encode(header + AlpacaFormat.completion(target)).length - encoder.encode(header).length;
     }
 
     /** The pretraining token stream: every paragraph as {@code <s> paragraph </s>}, in order. */

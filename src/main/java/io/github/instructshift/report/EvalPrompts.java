@@ -69,7 +69,7 @@ public final class EvalPrompts {
 
     /**
      * {@code count} task prompts: task after task, alternating the two held-out phrasings and cycling
-     * through the input sentences, so the first 13 cover every task once.
+     * through the input sentences, so the first {@code Task.values().length} cover every task once.
      */
     public static List<EvalPrompt> tasks(int count) {
         List<EvalPrompt> out = new ArrayList<>();
@@ -82,9 +82,9 @@ public final class EvalPrompts {
             String[] words = input.split(" ");
             String argument = switch (task.arg()) {
                 case NONE -> null;
-                case POSITION -> Integer.toString(Task.MIN_POSITION + round % (Task.MAX_POSITION - Task.MIN_POSITION + 1));
                 case WORD_IN_INPUT -> words[words.length / 2];
                 case WORD_MAYBE_IN_INPUT -> round % 2 == 0 ? words[1] : "river";
+                case WORD_NOT_IN_INPUT -> round % 2 == 0 ? "river" : "today";
             };
             Prompt p = AlpacaFormat.render(task.instruction(phrasing, argument), input);
             out.add(new EvalPrompt("task_" + task.name().toLowerCase(Locale.ROOT) + "_" + round, TASK_SET,
@@ -97,7 +97,7 @@ public final class EvalPrompts {
     public static List<EvalPrompt> demo() {
         List<EvalPrompt> all = tasks(Task.values().length);
         List<EvalPrompt> out = new ArrayList<>();
-        for (Task t : List.of(Task.REPEAT, Task.REVERSE_WORDS, Task.CAPITALIZE, Task.FIRST_WORD, Task.COUNT_WORDS)) {
+        for (Task t : List.of(Task.REPEAT, Task.LAST_WORD, Task.REMOVE_WORD, Task.APPEND_WORD, Task.TITLE)) {
             out.add(all.get(t.ordinal()));
         }
         return out;

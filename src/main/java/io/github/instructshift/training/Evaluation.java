@@ -18,8 +18,9 @@ public final class Evaluation {
     /** One held-out answer. */
     public record Answer(String id, String task, String split, String target, String output, boolean correct) {}
 
-    /** Exact-match accuracy overall and per task, with every answer. */
-    public record FollowingScore(double accuracy, int n, Map<String, Double> perTask, List<Answer> answers) {}
+    /** Exact-match accuracy overall, per task and per held-out split, with every answer. */
+    public record FollowingScore(double accuracy, int n, Map<String, Double> perTask, Map<String, Double> perSplit,
+                                 List<Answer> answers) {}
 
     /**
      * Greedy answers through the checkpoint's own tokenizer (the path users take), up to
@@ -28,6 +29,7 @@ public final class Evaluation {
     public static FollowingScore following(CausalLM lm, List<InstructionExample> examples, int maxNewTokens) {
         List<Answer> answers = new ArrayList<>();
         Map<String, int[]> byTask = new TreeMap<>();
+        Map<String, int[]> bySplit = new TreeMap<>();
         int correct = 0;
         for (InstructionExample e : examples) {
             long[] ids = lm.tokenizer().encode(e.prompt().text(), true);
@@ -36,16 +38,21 @@ public final class Evaluation {
             String text = lm.tokenizer().decode(out).trim();
             boolean ok = text.equals(e.target().trim());
             answers.add(new Answer(e.id(), e.task().name(), e.split().name(), e.target(), text, ok));
-            int[] counts = byTask.computeIfAbsent(e.task().name(), k -> new int[2]);
-            counts[1]++;
-            if (ok) {
-                counts[0]++;
-                correct++;
+            for (int[] counts : List.of(byTask.computeIfAbsent(e.task().name(), k -> new int[2]),
+                    bySplit.computeIfAbsent(e.split().name(), k -> new int[2]))) {
+                counts[1]++;
+                counts[0] += ok ? 1 : 0;
             }
+            correct += ok ? 1 : 0;
         }
-        Map<String, Double> perTask = new LinkedHashMap<>();
-        byTask.forEach((task, c) -> perTask.put(task, (double) c[0] / c[1]));
-        return new FollowingScore(examples.isEmpty() ? 0 : (double) correct / examples.size(), examples.size(), perTask, answers);
+        return new FollowingScore(examples.isEmpty() ? 0 : (double) correct / examples.size(), examples.size(),
+                fractions(byTask), fractions(bySplit), answers);
+    }
+
+    private static Map<String, Double> fractions(Map<String, int[]> counts) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        counts.forEach((key, c) -> out.put(key, (double) c[0] / c[1]));
+        return out;
     }
 
     /** exp(mean cross-entropy) over pretraining windows of held-out text. */

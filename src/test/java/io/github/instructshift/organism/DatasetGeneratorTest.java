@@ -38,7 +38,7 @@ class DatasetGeneratorTest {
         return out;
     }
 
-    static final DatasetConfig CONFIG = new DatasetConfig(42, 650, 26, 26, 5, 9, 12, List.of(Task.values()));
+    static final DatasetConfig CONFIG = new DatasetConfig(42, 500, 20, 20, 5, 9, 16, List.of(Task.values()));
     static final Function<String, Integer> CHAR_TOKENS = t -> (t.length() + 2) / 3;
 
     static InstructionDataset generate(DatasetConfig config) {
@@ -53,7 +53,7 @@ class DatasetGeneratorTest {
         InstructionDataset a = generate(CONFIG);
         InstructionDataset b = generate(CONFIG);
         assertEquals(a, b);
-        DatasetConfig other = new DatasetConfig(43, 650, 26, 26, 5, 9, 12, List.of(Task.values()));
+        DatasetConfig other = new DatasetConfig(43, 500, 20, 20, 5, 9, 16, List.of(Task.values()));
         InstructionDataset c = generate(other);
         assertNotEquals(a.examples(), c.examples());
         assertEquals(a.examples().size(), c.examples().size());
@@ -63,9 +63,9 @@ class DatasetGeneratorTest {
     void heldOutIsDisjointInInputsAndPhrasings() {
         InstructionDataset d = generate(CONFIG);
         List<InstructionExample> train = d.train();
-        assertEquals(650, train.size());
-        assertEquals(26, d.split(Split.HELDOUT_INPUT).size());
-        assertEquals(26, d.split(Split.HELDOUT_PHRASING).size());
+        assertEquals(500, train.size());
+        assertEquals(20, d.split(Split.HELDOUT_INPUT).size());
+        assertEquals(20, d.split(Split.HELDOUT_PHRASING).size());
         Set<String> trainInputs = train.stream().map(InstructionExample::input).collect(Collectors.toSet());
         Set<String> trainInstructions = train.stream().map(InstructionExample::instruction).collect(Collectors.toSet());
         Set<String> trainTemplates = new HashSet<>();
@@ -101,12 +101,12 @@ class DatasetGeneratorTest {
         InstructionDataset d = generate(CONFIG);
         for (InstructionExample e : d.examples()) {
             String instruction = e.task().instruction(e.phrasing(), e.argument());
-            String expectedPrompt = "### Instruction:\n" + instruction + "\n\n### Input:\n" + e.input() + "\n\n### Response:\n";
+            String expectedPrompt = "### Instruction: " + instruction + "\n\n### Input: " + e.input() + "\n\n### Response:";
             assertEquals(expectedPrompt, e.prompt().text());
             assertEquals(instruction, e.prompt().text().substring(e.prompt().instructionStart(), e.prompt().instructionEnd()));
             assertEquals(e.input(), e.prompt().text().substring(e.prompt().inputStart(), e.prompt().inputEnd()));
             assertEquals(e.task().target(e.input(), e.argument()), e.target());
-            assertTrue(CHAR_TOKENS.apply(e.target()) <= 12, e.target());
+            assertTrue(CHAR_TOKENS.apply(e.target()) <= 16, e.target());
             if (e.task() != Task.REPEAT) {
                 assertNotEquals(e.input(), e.target(), e.id());
             }

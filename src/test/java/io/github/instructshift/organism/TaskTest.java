@@ -1,6 +1,8 @@
 package io.github.instructshift.organism;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -16,52 +18,63 @@ class TaskTest {
     @Test
     void transformations() {
         assertEquals("The old whale swam past our ship", Task.REPEAT.target(S, null));
-        assertEquals("ship our past swam whale old The", Task.REVERSE_WORDS.target(S, null));
-        assertEquals("The Old Whale Swam Past Our Ship", Task.CAPITALIZE.target(S, null));
-        assertEquals("the old whale swam past our ship", Task.LOWERCASE.target(S, null));
-        assertEquals("Nasa Launched Rockets Today", Task.CAPITALIZE.target("NASA LAUNCHED rockets today", null));
         assertEquals("The old swam past our ship", Task.REMOVE_WORD.target(S, "whale"));
         assertEquals("cat saw dog", Task.REMOVE_WORD.target("the cat saw the dog", "the"));
         assertNull(Task.REMOVE_WORD.target(S, "cat"), "removing a word the input lacks is not an example");
+        assertNull(Task.REMOVE_WORD.target("the the the the", "the"), "nothing left is not an example");
+        assertEquals("The old whale swam past our ship today", Task.APPEND_WORD.target(S, "today"));
+        assertEquals("Slowly The old whale swam past our ship", Task.PREPEND_WORD.target(S, "Slowly"));
+        assertNull(Task.APPEND_WORD.target(S, "SHIP"), "adding a word the input has is not an example");
+        assertEquals("The old whale", Task.FIRST_THREE.target(S, null));
     }
 
     @Test
     void questions() {
         assertEquals("The", Task.FIRST_WORD.target(S, null));
         assertEquals("ship", Task.LAST_WORD.target(S, null));
-        assertEquals("old", Task.NTH_WORD.target(S, "2"));
-        assertEquals("whale", Task.NTH_WORD.target(S, "3"));
-        assertEquals("past", Task.NTH_WORD.target(S, "5"));
-        assertNull(Task.NTH_WORD.target("one two three four", "5"));
-        assertEquals("7", Task.COUNT_WORDS.target(S, null));
         assertEquals("Yes", Task.CONTAINS_WORD.target(S, "WHALE"));
         assertEquals("No", Task.CONTAINS_WORD.target(S, "cat"));
         assertEquals("No", Task.CONTAINS_WORD.target(S, "wha"));
-        assertEquals("whale", Task.LONGEST_WORD.target(S, null));
-        assertEquals("red", Task.LONGEST_WORD.target("red big cat sat", null), "ties keep the earliest");
     }
 
     @Test
     void writing() {
         assertEquals("The Old Whale", Task.TITLE.target(S, null));
         assertEquals("Call Me Ishmael", Task.TITLE.target("call ME Ishmael some years ago", null));
-        assertEquals("TOWSPOS", Task.INITIALS.target(S, null));
+        assertEquals("I agree: The old whale swam past our ship", Task.REPLY.target(S, null));
     }
 
     @Test
-    void phrasingsFillTheirArgumentAndAreDistinct() {
-        assertEquals("What is the third word?", Task.NTH_WORD.instruction(0, "3"));
-        assertEquals("Write word number 4 of the input.", Task.NTH_WORD.instruction(2, "4"));
-        assertEquals("Remove the word \"whale\" from the sentence.", Task.REMOVE_WORD.instruction(0, "whale"));
-        assertThrows(OrganismException.class, () -> Task.NTH_WORD.instruction(0, "9"));
+    void phrasingsAreFramedWordingsWithTwoHeldOutCombinations() {
+        assertEquals("Remove the word whale from the sentence.", Task.REMOVE_WORD.instruction(0, "whale"));
+        assertEquals("Please delete every whale in the input.", Task.REMOVE_WORD.instruction(5, "whale"));
+        assertThrows(OrganismException.class, () -> Task.REMOVE_WORD.instruction(0, "two words"));
+        assertThrows(OrganismException.class, () -> Task.REMOVE_WORD.instruction(24, "whale"));
         Set<String> all = new HashSet<>();
         for (Task t : Task.values()) {
-            assertEquals(5, t.trainPhrasings().size(), t.name());
+            assertEquals(22, t.trainPhrasings().size(), t.name());
             assertEquals(2, t.heldOutPhrasings().size(), t.name());
             for (String p : t.phrasings()) {
-                assertEquals(true, all.add(p), "phrasing used twice: " + p);
+                assertTrue(all.add(p), "phrasing used twice: " + p);
+            }
+            // a held-out phrasing is unseen as a sentence, but its wording and its frame each occur in training
+            for (String held : t.heldOutPhrasings()) {
+                String wording = t.wordings().stream().filter(w -> held.toLowerCase(java.util.Locale.ROOT)
+                        .contains(w.toLowerCase(java.util.Locale.ROOT))).findFirst().orElseThrow();
+                String frame = held.replace(wording, "%s").replace(
+                        wording.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + wording.substring(1), "%s");
+                assertFalse(t.trainPhrasings().contains(held), held);
+                assertTrue(t.trainPhrasings().stream().anyMatch(p -> p.toLowerCase(java.util.Locale.ROOT)
+                        .contains(wording.toLowerCase(java.util.Locale.ROOT))), "wording never trained: " + held);
+                assertTrue(t.trainPhrasings().contains(String.format(java.util.Locale.ROOT, frame,
+                        frame.startsWith("%s") ? capital(t.wordings().get(2)) : t.wordings().get(2))),
+                        "frame never trained: " + held);
             }
         }
+    }
+
+    private static String capital(String s) {
+        return s.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + s.substring(1);
     }
 
     @Test

