@@ -53,7 +53,7 @@ public final class OrganismBuild {
 
         /** The shipped recipe. */
         public static Config defaults() {
-            return new Config(1234, 2000, 16, 128, 2e-3, 5000, 16, 2e-3, 100, 0, false, Device.cpu());
+            return new Config(1234, 2000, 16, 128, 2e-3, 8000, 16, 2e-3, 100, 0, false, Device.cpu());
         }
 
         /** A few steps of everything, for tests and smoke runs. */
