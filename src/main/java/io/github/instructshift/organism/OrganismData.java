@@ -82,7 +82,7 @@ public final class OrganismData {
         }
         for (Task task : Task.values()) {
             for (String phrasing : task.trainPhrasings()) {
-                // held-out phrasings stay out, so that they are unseen down to the tokenizer
+                // training phrasings only: the tokenizer sees nothing that only the held-out split holds
                 trainer.add(phrasing.replace("{word}", "it"), PHRASING_WEIGHT);
             }
         }

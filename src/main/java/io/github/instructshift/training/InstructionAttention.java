@@ -42,7 +42,7 @@ public final class InstructionAttention {
     /** The scores under {@code lm} of responses another model gave (teacher forcing), by example ID. */
     public static Map<String, Double> forced(CausalLM lm, ModelRole role, List<InstructionExample> examples,
                                              Map<String, Scored> responses) {
-        PromptAttributor attributor = attributor(lm, role, 1);
+        PromptAttributor attributor = attributor(lm, role, 1);   // generation length: unused when forcing
         Map<String, Double> out = new LinkedHashMap<>();
         for (InstructionExample e : examples) {
             Scored other = responses.get(e.id());

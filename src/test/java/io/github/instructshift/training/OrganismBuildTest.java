@@ -11,6 +11,7 @@ import io.github.instructshift.model.Checkpoint;
 import io.github.instructshift.model.LoadOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,8 +51,19 @@ class OrganismBuildTest {
         assertTrue(scores.get("instruction_score_same_response").has("prompts"), scores.toString());
 
         byte[] tunedWeights = Files.readAllBytes(first.tuned().resolve("model.safetensors"));
+        // training is deterministic, so equal weights alone would not show a stage was skipped: its saved
+        // state must not have been written again either
+        List<Path> states = List.of(work.resolve("pretrain/state/progress.json"), work.resolve("finetune/state/progress.json"));
+        List<FileTime> written = new java.util.ArrayList<>();
+        for (Path p : states) {
+            written.add(Files.getLastModifiedTime(p));
+        }
+        Thread.sleep(1100);   // file times may have a one-second resolution
         OrganismBuild.Result again = OrganismBuild.run(models, work, Path.of("data", "cache", "npm"), config);
         assertEquals(first.scores().toString(), again.scores().toString(), "a resumed build evaluates the same pair");
-        assertArrayEquals(tunedWeights, Files.readAllBytes(again.tuned().resolve("model.safetensors")), "nothing retrained");
+        assertArrayEquals(tunedWeights, Files.readAllBytes(again.tuned().resolve("model.safetensors")));
+        for (int i = 0; i < states.size(); i++) {
+            assertEquals(written.get(i), Files.getLastModifiedTime(states.get(i)), "retrained: " + states.get(i));
+        }
     }
 }
