@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * PCA of a layer's FFN value vectors (the rows of {@code down_proj.weight.T}, one per neuron), centred,
  * as in the paper and {@code make_fixtures.py}.
  *
- * <p>DJL 0.35.1 exposes no SVD, eigen or QR on {@code NDArray} (only {@code inverse}), so the heavy
+ * <p>DJL 0.36.0 exposes no SVD, eigen or QR on {@code NDArray} (only {@code inverse}), so the heavy
  * products run in PyTorch through {@code matMul} and only small dense problems are solved in Java
  * (Commons Math): the d_model × d_model covariance is formed once in PyTorch; then either it is
  * eigen-decomposed exactly (small d_model), or a randomized subspace iteration on it (Halko, Martinsson

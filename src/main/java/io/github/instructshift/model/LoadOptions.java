@@ -10,7 +10,7 @@ import java.util.Locale;
  *
  * @param device CPU by default; a GPU only when asked for and present
  * @param dtype  FLOAT32 (default, exact parity) or FLOAT16 (GPU memory); bf16 checkpoints are widened
- *               on load because DJL 0.35.1's PyTorch engine cannot hold bfloat16 NDArrays
+ *               on load because DJL 0.36.0's PyTorch engine cannot hold bfloat16 NDArrays
  */
 public record LoadOptions(Device device, DataType dtype) {
 
@@ -58,7 +58,7 @@ public record LoadOptions(Device device, DataType dtype) {
             case "float32", "fp32", "f32" -> DataType.FLOAT32;
             case "float16", "fp16", "f16", "half" -> DataType.FLOAT16;
             case "bfloat16", "bf16" -> throw new IllegalArgumentException("bfloat16 compute is not available:"
-                    + " DJL 0.35.1's PyTorch engine aborts on bfloat16 arrays; use float16 (bf16 checkpoints"
+                    + " DJL 0.36.0's PyTorch engine aborts on bfloat16 arrays; use float16 (bf16 checkpoints"
                     + " load fine into float16 or float32)");
             default -> throw new IllegalArgumentException("unknown dtype '" + name + "' (use float32 or float16)");
         };

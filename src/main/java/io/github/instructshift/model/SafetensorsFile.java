@@ -25,7 +25,7 @@ import java.util.Map;
  * One {@code .safetensors} file: its header is read and checked when opened; tensors are
  * memory-mapped on demand, so a checkpoint never sits in memory twice.
  *
- * <p>DJL 0.35.1's PyTorch engine aborts the JVM on any bfloat16 NDArray, so bf16 tensors are widened
+ * <p>DJL 0.36.0's PyTorch engine aborts the JVM on any bfloat16 NDArray, so bf16 tensors are widened
  * here in Java (exact: a bf16 value is the top half of the float32 with the same value).
  * Loading peaks at the model plus one tensor: each is mapped, copied into PyTorch and released.
  */

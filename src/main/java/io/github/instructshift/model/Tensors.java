@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 /**
  * NDArrays in memory PyTorch owns, and copies that really are copies.
  *
- * <p>Why: an array DJL creates from a Java buffer only borrows that buffer, and DJL 0.35.1 offers no
+ * <p>Why: an array DJL creates from a Java buffer only borrows that buffer, and DJL 0.36.0 offers no
  * copy that is safe to outlive it: {@code duplicate()} goes through {@code set(toByteBuffer())} into a
  * temporary direct buffer, and {@code toType(sameType, true)} calls {@code Tensor.to} without its copy
  * flag, which returns the same storage. Both left arrays over freed memory (wrong gradients, then
