@@ -19,6 +19,9 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every broken checkpoint is refused with a message naming what is wrong, and nothing half-written. */
 class BadCheckpointTest {
@@ -166,16 +169,34 @@ class BadCheckpointTest {
 
     // --- config.json: one validation pass, each field named with its value (issue #14 item 3)
 
-    @Test
-    void zeroLayersAreRefused() throws IOException {
-        String msg = refusedWith("tiny-llama", "num_hidden_layers", 0);
-        assertTrue(msg.contains("num_hidden_layers = 0: must be ≥ 1"), msg);
+    /** One config.json field set to a bad value: fixture, field, value, what the message must say. */
+    static Stream<Arguments> badConfigFields() {
+        return Stream.of(
+                Arguments.of("tiny-llama", "num_hidden_layers", 0, "num_hidden_layers = 0: must be ≥ 1"),
+                // fewer layers than stored: layer 2 is in the weights
+                Arguments.of("tiny-llama", "num_hidden_layers", 2, "hold layer 2 ('model.layers.2."),
+                Arguments.of("tiny-llama", "rms_norm_eps", -1e-5, "rms_norm_eps = -1.0E-5: must be > 0"),
+                Arguments.of("tiny-llama", "hidden_size", 64.7, "hidden_size = 64.7: must be an integer"),
+                Arguments.of("tiny-llama", "hidden_size", "64", "hidden_size = \"64\": must be an integer, not a string"),
+                Arguments.of("tiny-llama", "num_key_value_heads", 0, "num_key_value_heads = 0: must be ≥ 1"),
+                Arguments.of("tiny-qwen2", "num_attention_heads", 0, "num_attention_heads = 0: must be ≥ 1"),
+                Arguments.of("tiny-llama", "num_key_value_heads", 3,
+                        "num_attention_heads = 4 is not a multiple of num_key_value_heads = 3"),
+                // tiny-qwen2 gives no head_dim, so the head size is derived from hidden_size / heads
+                Arguments.of("tiny-qwen2", "num_attention_heads", 6,
+                        "hidden_size = 64 is not a multiple of num_attention_heads = 6"),
+                Arguments.of("tiny-llama", "head_dim", 15, "head_dim = 15: must be even"),
+                Arguments.of("tiny-llama", "max_position_embeddings", 2_000_000_000,
+                        "max_position_embeddings = 2000000000: must be ≤ " + ConfigValidator.MAX_POSITIONS),
+                Arguments.of("tiny-llama", "vocab_size", 3_000_000_000L, "vocab_size = 3000000000: must be ≤ "));
     }
 
-    @Test
-    void fewerLayersInTheConfigThanStoredAreRefused() throws IOException {
-        String msg = refusedWith("tiny-llama", "num_hidden_layers", 2);
-        assertTrue(msg.contains("layer 2") && msg.contains("num_hidden_layers = 2"), msg);
+    @ParameterizedTest(name = "{1} = {2}")
+    @MethodSource("badConfigFields")
+    void badConfigFieldIsRefusedNamingFieldAndValue(String fixture, String field, Object value, String expected)
+            throws IOException {
+        String msg = refusedWith(fixture, field, value);
+        assertTrue(msg.contains(expected), msg);
     }
 
     @Test
@@ -187,108 +208,48 @@ class BadCheckpointTest {
     }
 
     @Test
-    void negativeNormEpsilonIsRefused() throws IOException {
-        String msg = refusedWith("tiny-llama", "rms_norm_eps", -1e-5);
-        assertTrue(msg.contains("rms_norm_eps = -1.0E-5: must be > 0"), msg);
-    }
-
-    @Test
     void negativeRopeThetaIsRefusedInBothSpellings() throws IOException {
         String v5 = refusedWith("tiny-llama", "rope_parameters", java.util.Map.of("rope_type", "default", "rope_theta", -10000.0));
         assertTrue(v5.contains("rope_parameters.rope_theta = -10000.0: must be > 0"), v5);
         Path dir = copy("tiny-mistral-sharded");
-        ObjectNode cfg = (ObjectNode) JSON.readTree(dir.resolve("config.json").toFile());
-        cfg.remove("rope_parameters");
-        cfg.put("rope_theta", -1.0);
-        JSON.writeValue(dir.resolve("config.json").toFile(), cfg);
+        editConfigTree(dir, cfg -> cfg.remove("rope_parameters"));
+        editConfig(dir, "rope_theta", -1.0);
         String v4 = refused(dir);
         assertTrue(v4.contains("rope_theta = -1.0: must be > 0"), v4);
     }
 
+    /** The message refusing tiny-llama3-gqa (llama3 rope scaling) with {@code rope_parameters.field = value}. */
+    private String refusedWithLlama3Rope(String field, double value) throws IOException {
+        Path dir = copy("tiny-llama3-gqa");
+        editConfigTree(dir, cfg -> ((ObjectNode) cfg.get("rope_parameters")).put(field, value));
+        return refused(dir);
+    }
+
+    private void editConfigTree(Path dir, java.util.function.Consumer<ObjectNode> edit) throws IOException {
+        ObjectNode cfg = (ObjectNode) JSON.readTree(dir.resolve("config.json").toFile());
+        edit.accept(cfg);
+        JSON.writeValue(dir.resolve("config.json").toFile(), cfg);
+    }
+
     @Test
     void zeroRopeFactorIsRefused() throws IOException {
-        Path dir = copy("tiny-llama3-gqa");
-        ObjectNode rope = (ObjectNode) JSON.readTree(dir.resolve("config.json").toFile()).get("rope_parameters");
-        rope.put("factor", 0.0);
-        editConfig(dir, "rope_parameters", rope);
-        String msg = refused(dir);
+        String msg = refusedWithLlama3Rope("factor", 0.0);
         assertTrue(msg.contains("rope_parameters.factor = 0.0: must be > 0"), msg);
     }
 
     @Test
     void llama3FrequencyFactorsOutOfOrderAreRefused() throws IOException {
-        Path dir = copy("tiny-llama3-gqa");
-        ObjectNode rope = (ObjectNode) JSON.readTree(dir.resolve("config.json").toFile()).get("rope_parameters");
-        rope.put("high_freq_factor", 1.0);                    // equal to low_freq_factor: llama3 divides by the gap
-        editConfig(dir, "rope_parameters", rope);
-        String msg = refused(dir);
+        // equal to low_freq_factor: llama3 scaling divides by their difference
+        String msg = refusedWithLlama3Rope("high_freq_factor", 1.0);
         assertTrue(msg.contains("high_freq_factor = 1.0: must be greater than low_freq_factor"), msg);
-    }
-
-    @Test
-    void fractionalIntegerFieldIsRefusedNotTruncated() throws IOException {
-        String msg = refusedWith("tiny-llama", "hidden_size", 64.7);
-        assertTrue(msg.contains("hidden_size = 64.7: must be an integer"), msg);
-    }
-
-    @Test
-    void integerFieldGivenAsStringIsNamedWithItsValue() throws IOException {
-        String msg = refusedWith("tiny-llama", "hidden_size", "64");
-        assertTrue(msg.contains("hidden_size = \"64\": must be an integer, not a string"), msg);
-        assertFalse(msg.contains("missing"), msg);
     }
 
     @Test
     void missingRequiredFieldIsNamed() throws IOException {
         Path dir = copy("tiny-llama");
-        ObjectNode cfg = (ObjectNode) JSON.readTree(dir.resolve("config.json").toFile());
-        cfg.remove("intermediate_size");
-        JSON.writeValue(dir.resolve("config.json").toFile(), cfg);
+        editConfigTree(dir, cfg -> cfg.remove("intermediate_size"));
         String msg = refused(dir);
         assertTrue(msg.contains("required field 'intermediate_size' is missing"), msg);
-    }
-
-    @Test
-    void zeroKeyValueHeadsIsRefusedNotDividedBy() throws IOException {
-        String msg = refusedWith("tiny-llama", "num_key_value_heads", 0);
-        assertTrue(msg.contains("num_key_value_heads = 0: must be ≥ 1"), msg);
-    }
-
-    @Test
-    void zeroAttentionHeadsIsRefusedNotDividedBy() throws IOException {
-        String msg = refusedWith("tiny-qwen2", "num_attention_heads", 0);
-        assertTrue(msg.contains("num_attention_heads = 0: must be ≥ 1"), msg);
-    }
-
-    @Test
-    void headsNotAMultipleOfKeyValueHeadsAreRefused() throws IOException {
-        String msg = refusedWith("tiny-llama", "num_key_value_heads", 3);
-        assertTrue(msg.contains("num_attention_heads = 4 is not a multiple of num_key_value_heads = 3"), msg);
-    }
-
-    @Test
-    void hiddenSizeThatHeadsDoNotDivideIsRefused() throws IOException {
-        // tiny-qwen2 gives no head_dim, so the head size is derived from hidden_size / heads
-        String msg = refusedWith("tiny-qwen2", "num_attention_heads", 6);
-        assertTrue(msg.contains("hidden_size = 64 is not a multiple of num_attention_heads = 6"), msg);
-    }
-
-    @Test
-    void oddHeadDimIsRefusedForRotaryEmbeddings() throws IOException {
-        String msg = refusedWith("tiny-llama", "head_dim", 15);
-        assertTrue(msg.contains("head_dim = 15: must be even"), msg);
-    }
-
-    @Test
-    void absurdContextIsRefusedBeforeAnythingIsAllocated() throws IOException {
-        String msg = refusedWith("tiny-llama", "max_position_embeddings", 2_000_000_000);
-        assertTrue(msg.contains("max_position_embeddings = 2000000000: must be ≤ " + ConfigValidator.MAX_POSITIONS), msg);
-    }
-
-    @Test
-    void absurdVocabularyIsRefused() throws IOException {
-        String msg = refusedWith("tiny-llama", "vocab_size", 3_000_000_000L);
-        assertTrue(msg.contains("vocab_size = 3000000000: must be ≤ "), msg);
     }
 
     @Test
