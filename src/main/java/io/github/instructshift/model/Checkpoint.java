@@ -19,8 +19,10 @@ import java.util.TreeSet;
 /**
  * A Hugging Face checkpoint directory: {@code config.json}, {@code generation_config.json},
  * {@code tokenizer.json} and safetensors weights (one file, or shards listed in
- * {@code model.safetensors.index.json}). Opening reads and checks only headers: every tensor a
- * family needs must exist with the shape {@code config.json} implies. Weights are read on demand.
+ * {@code model.safetensors.index.json}). Opening reads and checks only the configs and headers
+ * ({@link ConfigValidator}, {@link SafetensorsFile}): every tensor a family needs must exist, in a
+ * weight dtype, with the shape {@code config.json} implies, no layer beyond {@code num_hidden_layers}
+ * is stored, and shards stay inside the directory. Weights are read on demand.
  */
 public final class Checkpoint {
     private static final ObjectMapper JSON = new ObjectMapper()
