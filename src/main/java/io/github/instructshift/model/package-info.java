@@ -6,7 +6,7 @@
  * weights read as data by role ({@link io.github.instructshift.model.ModelWeights}).
  *
  * <p>A checkpoint is refused up front, before any tensor is read, when it cannot be used as it is:
- * {@link io.github.instructshift.model.ConfigValidator} checks every config field (type, sign, range,
+ * {@code ConfigValidator} checks every config field (type, sign, range,
  * the rules between fields), {@link io.github.instructshift.model.SafetensorsFile} the headers and
  * data layout, {@link io.github.instructshift.model.Checkpoint} the tensors, layers and shard paths;
  * a weight with NaN or Inf is refused as it loads. Each refusal is a
