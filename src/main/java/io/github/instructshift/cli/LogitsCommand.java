@@ -23,7 +23,11 @@ public final class LogitsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        prompt.format();                                  // a bad --format fails before the model loads
+        prompt.format();                                  // a bad --format or --out fails before the model loads
+        if (java.nio.file.Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out " + out + " is a directory; give the file to write, e.g. "
+                    + out.resolve("logits.safetensors"));
+        }
         try (CausalLM lm = model.load()) {
             long[] ids = prompt.ids(lm);
             float[][] logits = lm.sequenceLogits(ids);

@@ -4,6 +4,7 @@ import io.github.instructshift.model.CausalLM;
 import io.github.instructshift.model.Checkpoint;
 import io.github.instructshift.model.LoadOptions;
 import java.nio.file.Path;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** The options every command that loads one model shares. */
@@ -11,11 +12,24 @@ public final class ModelOptions {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face checkpoint directory")
     Path model;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu (default), gpu, gpu:N or auto")
+    @Option(names = "--device", defaultValue = "cpu", converter = DeviceName.class,
+            description = "cpu (default), gpu, gpu:N or auto")
     String device;
 
     @Option(names = "--dtype", defaultValue = "float32", description = "float32 (default) or float16")
     String dtype;
+
+    /** Refuses a misspelt device while parsing, so picocli names the option. */
+    static final class DeviceName implements CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                return LoadOptions.checkDeviceName(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
 
     Checkpoint open() {
         return Checkpoint.open(model);

@@ -1,9 +1,13 @@
 package io.github.instructshift.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One decoder family, declared as a table from {@link WeightRole} to tensor names (with
@@ -14,10 +18,14 @@ import java.util.Map;
 public abstract class ArchitectureAdapter {
     private final String modelType;
     private final Map<WeightRole, String> names;
+    private final List<Pattern> layerPatterns;
 
     protected ArchitectureAdapter(String modelType, Map<WeightRole, String> names) {
         this.modelType = modelType;
         this.names = Collections.unmodifiableMap(new EnumMap<>(names));
+        this.layerPatterns = this.names.entrySet().stream().filter(e -> e.getKey().perLayer())
+                .map(e -> Pattern.compile(Pattern.quote(e.getValue()).replace("{layer}", "\\E(\\d+)\\Q")))
+                .toList();
     }
 
     /** The standard Llama naming that Mistral, Qwen2 and most descendants share. */
@@ -57,6 +65,18 @@ public abstract class ArchitectureAdapter {
         return role.perLayer() ? name.replace("{layer}", Integer.toString(layer)) : name;
     }
 
+    /** The block index of a per-layer tensor name of this family, or -1 for any other name. */
+    public int layerOf(String tensorName) {
+        for (Pattern p : layerPatterns) {
+            Matcher m = p.matcher(tensorName);
+            if (m.matches()) {
+                String digits = m.group(1);
+                return digits.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(digits);
+            }
+        }
+        return -1;
+    }
+
     /**
      * The attention window of this family's config in tokens, 0 for full causal attention.
      * Families without sliding-window attention keep this default.
@@ -65,8 +85,11 @@ public abstract class ArchitectureAdapter {
         return 0;
     }
 
-    /** Reads {@code config.json} (and the stop tokens of {@code generation_config.json}). */
-    public ModelConfig readConfig(JsonNode config, JsonNode generation, String source) {
-        return ConfigReader.read(this, config, generation, source);
+    /**
+     * Checks and reads {@code config.json} (and the stop tokens of {@code generation_config.json}
+     * beside it); {@code configFile} names the file in messages.
+     */
+    public ModelConfig readConfig(JsonNode config, JsonNode generation, Path configFile) {
+        return ConfigReader.read(this, config, generation, configFile);
     }
 }

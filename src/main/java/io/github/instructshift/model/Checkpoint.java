@@ -3,6 +3,8 @@ package io.github.instructshift.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -17,11 +19,14 @@ import java.util.TreeSet;
 /**
  * A Hugging Face checkpoint directory: {@code config.json}, {@code generation_config.json},
  * {@code tokenizer.json} and safetensors weights (one file, or shards listed in
- * {@code model.safetensors.index.json}). Opening reads and checks only headers: every tensor a
- * family needs must exist with the shape {@code config.json} implies. Weights are read on demand.
+ * {@code model.safetensors.index.json}). Opening reads and checks only the configs and headers
+ * ({@link ConfigValidator}, {@link SafetensorsFile}): every tensor a family needs must exist, in a
+ * weight dtype, with the shape {@code config.json} implies, no layer beyond {@code num_hidden_layers}
+ * is stored, and shards stay inside the directory. Weights are read on demand.
  */
 public final class Checkpoint {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final String INDEX = "model.safetensors.index.json";
 
     private final Path dir;
@@ -54,7 +59,7 @@ public final class Checkpoint {
                     + String.join(", ", Architectures.supported()) + ")");
         }
         ArchitectureAdapter family = Architectures.forModelType(type.asText(), configFile.toString());
-        ModelConfig config = family.readConfig(cfg, generation, configFile.toString());
+        ModelConfig config = family.readConfig(cfg, generation, configFile);
         Checkpoint ckpt = new Checkpoint(dir, family, config, tokenizerConfig, locateTensors(dir));
         ckpt.validate();
         return ckpt;
@@ -72,8 +77,12 @@ public final class Checkpoint {
             Map<String, SafetensorsFile> shards = new HashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().isTextual()) {
+                    throw new CheckpointException(index + ": weight_map entry '" + e.getKey() + "' = "
+                            + e.getValue() + ": must be a file name");
+                }
                 String shardName = e.getValue().asText();
-                Path shardPath = dir.resolve(shardName);
+                Path shardPath = insideCheckpoint(dir, index, e.getKey(), shardName);
                 if (!Files.isRegularFile(shardPath)) {
                     throw new CheckpointException(index + ": tensor '" + e.getKey() + "' is in shard "
                             + shardName + ", which does not exist in " + dir);
@@ -100,8 +109,55 @@ public final class Checkpoint {
         return located;
     }
 
-    /** Every tensor the family needs exists and has the shape config.json implies. */
+    /**
+     * The file a shard entry of the index names, refused unless it stays inside the checkpoint
+     * directory: no absolute path, no {@code ..}, no symbolic link out of it. One exception keeps the
+     * Hugging Face hub cache working: there {@code snapshots/REV/NAME} links to {@code ../../blobs/HASH}.
+     */
+    private static Path insideCheckpoint(Path dir, Path index, String tensor, String shardName) {
+        Path name;
+        try {
+            name = Path.of(shardName);
+        } catch (java.nio.file.InvalidPathException bad) {
+            name = null;
+        }
+        if (name == null || shardName.isEmpty() || name.isAbsolute() || name.getRoot() != null
+                || !dir.toAbsolutePath().resolve(name).normalize().startsWith(dir.toAbsolutePath().normalize())) {
+            throw new CheckpointException(index + ": tensor '" + tensor + "' is placed in shard '" + shardName
+                    + "', a path outside the checkpoint directory (shards must be files inside " + dir + ")");
+        }
+        Path shard = dir.resolve(name);
+        if (!Files.exists(shard)) {
+            return shard;                                  // reported as missing by the caller
+        }
+        try {
+            Path real = shard.toRealPath();
+            Path realDir = dir.toRealPath();
+            Path parent = realDir.getParent();
+            boolean hubCache = parent != null && parent.getFileName() != null
+                    && parent.getFileName().toString().equals("snapshots") && parent.getParent() != null
+                    && real.startsWith(parent.getParent().resolve("blobs"));
+            if (!real.startsWith(realDir) && !hubCache) {
+                throw new CheckpointException(index + ": shard '" + shardName + "' of tensor '" + tensor
+                        + "' is a link to " + real + ", outside the checkpoint directory " + realDir);
+            }
+        } catch (IOException e) {
+            throw new CheckpointException("cannot resolve shard " + shard + ": " + e.getMessage(), e);
+        }
+        return shard;
+    }
+
+    /**
+     * Every tensor the family needs exists, in a dtype we read, with the shape config.json implies;
+     * no layer is stored beyond num_hidden_layers.
+     */
     private void validate() {
+        if (!config.tiedEmbeddings() && !tensorFiles.containsKey(family.tensorName(WeightRole.LM_HEAD, 0))) {
+            throw new CheckpointException(dir + ": tensor '" + family.tensorName(WeightRole.LM_HEAD, 0)
+                    + "' (LM_HEAD) is missing, and config.json does not tie it to the embedding"
+                    + " (tie_word_embeddings is not true)");
+        }
+        checkStoredLayers();
         for (WeightRole role : WeightRole.values()) {
             if (!family.has(role) || (role == WeightRole.LM_HEAD && lmHeadIsEmbedding())) {
                 continue;
@@ -115,8 +171,13 @@ public final class Checkpoint {
                             + (role.perLayer() ? " of layer " + layer : "") + ") is missing"
                             + (Files.exists(dir.resolve(INDEX)) ? " from " + INDEX : " from model.safetensors"));
                 }
+                SafetensorsFile.Entry entry = file.entries().get(name);
+                if (!SafetensorsFile.WEIGHT_DTYPES.contains(entry.dtype())) {
+                    throw new CheckpointException(file.path() + ": tensor '" + name + "' has dtype " + entry.dtype()
+                            + "; weights must be one of " + new TreeSet<>(SafetensorsFile.WEIGHT_DTYPES));
+                }
                 long[] expected = role.expectedShape(config);
-                long[] actual = file.entries().get(name).shape().getShape();
+                long[] actual = entry.shape().getShape();
                 if (!Arrays.equals(expected, actual)) {
                     throw new CheckpointException(file.path() + ": tensor '" + name + "' has shape "
                             + Arrays.toString(actual) + " but config.json implies " + Arrays.toString(expected));
@@ -125,9 +186,26 @@ public final class Checkpoint {
         }
     }
 
-    /** Tied embeddings, or (as some exports do) no lm_head tensor stored at all. */
+    /** A stored block past num_hidden_layers means config.json and the weights disagree. */
+    private void checkStoredLayers() {
+        int highest = -1;
+        String example = null;
+        for (String name : tensorFiles.keySet()) {
+            int layer = family.layerOf(name);
+            if (layer > highest) {
+                highest = layer;
+                example = name;
+            }
+        }
+        if (highest >= config.numLayers()) {
+            throw new CheckpointException(dir + ": the weights hold layer " + highest + " ('" + example
+                    + "') but config.json has num_hidden_layers = " + config.numLayers());
+        }
+    }
+
+    /** Tied embeddings: lm_head is the embedding (validate refuses an untied model without lm_head). */
     boolean lmHeadIsEmbedding() {
-        return config.tiedEmbeddings() || !tensorFiles.containsKey(family.tensorName(WeightRole.LM_HEAD, 0));
+        return config.tiedEmbeddings();
     }
 
     /** Reads the tensor playing {@code role} in block {@code layer} into {@code manager} as {@code dtype}. */
@@ -192,9 +270,16 @@ public final class Checkpoint {
             return null;
         }
         try {
-            return JSON.readTree(file.toFile());
+            JsonNode root = JSON.readTree(file.toFile());
+            if (root == null || !root.isObject()) {
+                throw new CheckpointException(file + ": expected a JSON object, found "
+                        + (root == null || root.isMissingNode() ? "an empty file" : root.getNodeType().toString().toLowerCase()));
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            throw new CheckpointException(file + ": not valid JSON: " + JsonErrors.describe(e), e);
         } catch (IOException e) {
-            throw new CheckpointException(file + ": not valid JSON: " + e.getMessage(), e);
+            throw new CheckpointException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 }

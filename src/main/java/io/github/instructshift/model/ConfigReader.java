@@ -1,72 +1,75 @@
 package io.github.instructshift.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
-/** Reads the fields every supported family shares, accepting both transformers 4 and 5 spellings. */
+/**
+ * Reads the fields every supported family shares, accepting both transformers 4 and 5 spellings.
+ * Everything read here has passed {@link ConfigValidator} first, so values are taken as they are.
+ */
 final class ConfigReader {
     private ConfigReader() {}
 
-    static ModelConfig read(ArchitectureAdapter family, JsonNode c, JsonNode generation, String source) {
+    static ModelConfig read(ArchitectureAdapter family, JsonNode c, JsonNode generation, Path configFile) {
+        String source = configFile.toString();
+        ConfigValidator.check(c, source, generation,
+                configFile.resolveSibling("generation_config.json").toString());
         String act = text(c, "hidden_act", "silu");
         if (!act.equals("silu")) {
             throw new CheckpointException(source + ": hidden_act '" + act + "' is not supported (only silu)");
         }
-        int hidden = required(c, "hidden_size", source);
-        int heads = required(c, "num_attention_heads", source);
-        int kvHeads = c.hasNonNull("num_key_value_heads") ? c.get("num_key_value_heads").asInt() : heads;
-        int headDim = c.hasNonNull("head_dim") ? c.get("head_dim").asInt() : hidden / heads;
-        if (heads % kvHeads != 0) {
-            throw new CheckpointException(source + ": num_attention_heads " + heads
-                    + " is not a multiple of num_key_value_heads " + kvHeads);
-        }
+        int hidden = integer(c, "hidden_size", 0);
+        int heads = integer(c, "num_attention_heads", 0);
         Set<Integer> eos = new LinkedHashSet<>();
-        JsonNode eosNode = generation != null && generation.has("eos_token_id")
+        JsonNode eosNode = generation != null && generation.hasNonNull("eos_token_id")
                 ? generation.get("eos_token_id") : c.get("eos_token_id");
         if (eosNode != null && eosNode.isArray()) {
-            eosNode.forEach(n -> eos.add(n.asInt()));
+            eosNode.forEach(n -> eos.add(n.intValue()));
         } else if (eosNode != null && !eosNode.isNull()) {
-            eos.add(eosNode.asInt());
+            eos.add(eosNode.intValue());
         }
         JsonNode bos = generation != null && generation.hasNonNull("bos_token_id")
                 ? generation.get("bos_token_id") : c.get("bos_token_id");
         return new ModelConfig(
                 family.modelType(),
-                required(c, "vocab_size", source),
+                integer(c, "vocab_size", 0),
                 hidden,
-                required(c, "intermediate_size", source),
-                required(c, "num_hidden_layers", source),
-                heads, kvHeads, headDim,
-                c.hasNonNull("rms_norm_eps") ? c.get("rms_norm_eps").asDouble() : 1e-6,
-                c.hasNonNull("max_position_embeddings") ? c.get("max_position_embeddings").asInt() : 2048,
+                integer(c, "intermediate_size", 0),
+                integer(c, "num_hidden_layers", 0),
+                heads,
+                integer(c, "num_key_value_heads", heads),
+                integer(c, "head_dim", hidden / heads),
+                number(c, "rms_norm_eps", 1e-6),
+                integer(c, "max_position_embeddings", 2048),
                 rope(c, source),
                 family.slidingWindow(c),
-                c.has("tie_word_embeddings") && c.get("tie_word_embeddings").asBoolean(),
-                bos == null || bos.isNull() ? -1 : bos.asInt(),
+                c.hasNonNull("tie_word_embeddings") && c.get("tie_word_embeddings").booleanValue(),
+                bos == null || bos.isNull() ? -1 : bos.intValue(),
                 Set.copyOf(eos));
     }
 
     /** {@code rope_parameters} (transformers 5) or {@code rope_theta} + {@code rope_scaling} (4.x). */
     private static RopeConfig rope(JsonNode c, String source) {
-        JsonNode p = c.get("rope_parameters");
-        JsonNode scaling = c.get("rope_scaling");
+        JsonNode p = ConfigValidator.present(c, "rope_parameters");
+        JsonNode scaling = ConfigValidator.present(c, "rope_scaling");
         double theta;
-        if (p != null && p.isObject()) {
-            theta = p.hasNonNull("rope_theta") ? p.get("rope_theta").asDouble() : 10000.0;
+        if (p != null) {
+            theta = number(p, "rope_theta", 10000.0);
             scaling = p;
         } else {
-            theta = c.hasNonNull("rope_theta") ? c.get("rope_theta").asDouble() : 10000.0;
+            theta = number(c, "rope_theta", 10000.0);
         }
-        if (scaling == null || scaling.isNull()) {
+        if (scaling == null) {
             return RopeConfig.plain(theta);
         }
         String type = text(scaling, "rope_type", text(scaling, "type", "default"));
         RopeConfig rope = new RopeConfig(theta, type,
-                scaling.path("factor").asDouble(1.0),
-                scaling.path("low_freq_factor").asDouble(1.0),
-                scaling.path("high_freq_factor").asDouble(4.0),
-                scaling.path("original_max_position_embeddings").asInt(8192));
+                number(scaling, "factor", 1.0),
+                number(scaling, "low_freq_factor", 1.0),
+                number(scaling, "high_freq_factor", 4.0),
+                integer(scaling, "original_max_position_embeddings", 8192));
         try {
             rope.inverseFrequencies(2); // fails early on an unsupported type
         } catch (IllegalArgumentException e) {
@@ -75,16 +78,18 @@ final class ConfigReader {
         return rope;
     }
 
-    private static int required(JsonNode c, String field, String source) {
-        JsonNode n = c.get(field);
-        if (n == null || !n.canConvertToInt()) {
-            throw new CheckpointException(source + ": required integer field '" + field + "' is missing");
-        }
-        return n.asInt();
+    private static int integer(JsonNode c, String field, int fallback) {
+        JsonNode n = ConfigValidator.present(c, field);
+        return n == null ? fallback : n.intValue();
+    }
+
+    private static double number(JsonNode c, String field, double fallback) {
+        JsonNode n = ConfigValidator.present(c, field);
+        return n == null ? fallback : n.doubleValue();
     }
 
     private static String text(JsonNode c, String field, String fallback) {
-        JsonNode n = c.get(field);
-        return n == null || n.isNull() ? fallback : n.asText();
+        JsonNode n = ConfigValidator.present(c, field);
+        return n == null ? fallback : n.asText();
     }
 }

@@ -4,6 +4,8 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where and in which precision a model computes.
@@ -32,8 +34,23 @@ public record LoadOptions(Device device, DataType dtype) {
         return new LoadOptions(parseDevice(device), parseDtype(dtype));
     }
 
-    static Device parseDevice(String name) {
+    private static final Pattern DEVICE = Pattern.compile("cpu|auto|(?:gpu|cuda)(?::(\\d{1,4}))?");
+    static final String DEVICE_FORMS = "cpu, gpu, gpu:N (N a GPU index: 0, 1, …), cuda, cuda:N or auto";
+
+    /**
+     * Checks the spelling of a device name without asking the engine for GPUs, so a command line can
+     * refuse {@code gpu:x} before any work. Returns the name, normalized.
+     */
+    public static String checkDeviceName(String name) {
         String d = name == null ? "cpu" : name.toLowerCase(Locale.ROOT).trim();
+        if (!DEVICE.matcher(d).matches()) {
+            throw new IllegalArgumentException("unknown device '" + name + "': use " + DEVICE_FORMS);
+        }
+        return d;
+    }
+
+    static Device parseDevice(String name) {
+        String d = checkDeviceName(name);
         int gpus = d.equals("cpu") ? 0 : Engine.getEngine("PyTorch").getGpuCount();
         if (d.equals("cpu") || (d.equals("auto") && gpus == 0)) {
             return Device.cpu();
@@ -41,15 +58,14 @@ public record LoadOptions(Device device, DataType dtype) {
         if (d.equals("auto")) {
             return Device.gpu();
         }
-        if (d.startsWith("gpu") || d.startsWith("cuda")) {
-            int index = d.contains(":") ? Integer.parseInt(d.substring(d.indexOf(':') + 1)) : 0;
-            if (index >= gpus) {
-                throw new IllegalArgumentException("device '" + name + "' asked for, but PyTorch sees "
-                        + gpus + " GPU(s); on a CUDA machine build with the cuda profile (mvn -Pcuda)");
-            }
-            return Device.gpu(index);
+        Matcher m = DEVICE.matcher(d);
+        m.matches();
+        int index = m.group(1) == null ? 0 : Integer.parseInt(m.group(1));
+        if (index >= gpus) {
+            throw new IllegalArgumentException("device '" + name + "' asked for, but PyTorch sees "
+                    + gpus + " GPU(s); on a CUDA machine build with the cuda profile (mvn -Pcuda)");
         }
-        throw new IllegalArgumentException("unknown device '" + name + "' (use cpu, gpu, gpu:N or auto)");
+        return Device.gpu(index);
     }
 
     static DataType parseDtype(String name) {

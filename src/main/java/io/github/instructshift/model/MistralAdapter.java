@@ -11,6 +11,6 @@ final class MistralAdapter extends ArchitectureAdapter {
     @Override
     protected int slidingWindow(JsonNode config) {
         JsonNode w = config.get("sliding_window");
-        return w == null || w.isNull() ? 0 : w.asInt();
+        return w == null || w.isNull() ? 0 : w.intValue();        // checked by ConfigValidator
     }
 }

@@ -20,7 +20,7 @@ final class Qwen2Adapter extends ArchitectureAdapter {
     @Override
     protected int slidingWindow(JsonNode config) {
         JsonNode use = config.get("use_sliding_window");
-        if (use != null && use.asBoolean(false)) {
+        if (use != null && use.booleanValue()) {
             // Qwen2 windows only the layers past max_window_layers; not needed by any released instruct pair.
             throw new CheckpointException("config.json: use_sliding_window=true is not supported for qwen2");
         }

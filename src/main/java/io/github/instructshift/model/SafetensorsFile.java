@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -16,10 +18,16 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One {@code .safetensors} file: its header is read and checked when opened; tensors are
@@ -28,6 +36,7 @@ import java.util.Map;
  * <p>DJL 0.36.0's PyTorch engine aborts the JVM on any bfloat16 NDArray, so bf16 tensors are widened
  * here in Java (exact: a bf16 value is the top half of the float32 with the same value).
  * Loading peaks at the model plus one tensor: each is mapped, copied into PyTorch and released.
+ * A tensor with NaN or infinite values is refused as it loads.
  */
 public final class SafetensorsFile {
     /** Tensors larger than this are mapped in row blocks (a single Java buffer holds under 2 GiB). */
@@ -37,14 +46,20 @@ public final class SafetensorsFile {
     /** A tensor's entry in the header. */
     public record Entry(String name, String dtype, Shape shape, long begin, long end) {
         int elementBytes() {
-            return switch (dtype) {
-                case "F64", "I64" -> 8;
-                case "F32", "I32" -> 4;
-                case "F16", "BF16", "I16" -> 2;
-                default -> 1;
-            };
+            return ELEMENT_BYTES.get(dtype);
         }
     }
+
+    /** The dtypes of the safetensors format and their sizes. */
+    private static final Map<String, Integer> ELEMENT_BYTES = Map.ofEntries(
+            Map.entry("F64", 8), Map.entry("I64", 8), Map.entry("U64", 8),
+            Map.entry("F32", 4), Map.entry("I32", 4), Map.entry("U32", 4),
+            Map.entry("F16", 2), Map.entry("BF16", 2), Map.entry("I16", 2), Map.entry("U16", 2),
+            Map.entry("I8", 1), Map.entry("U8", 1), Map.entry("BOOL", 1),
+            Map.entry("F8_E4M3", 1), Map.entry("F8_E5M2", 1));
+
+    /** The dtypes {@link #load} reads. */
+    static final Set<String> WEIGHT_DTYPES = Set.of("F32", "F16", "BF16", "F64");
 
     private final Path path;
     private final long dataStart;
@@ -76,12 +91,7 @@ public final class SafetensorsFile {
             }
             ByteBuffer header = ByteBuffer.allocate((int) headerLen);
             readFully(ch, header, 8);
-            JsonNode root;
-            try {
-                root = JSON.readTree(new String(header.array(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new CheckpointException(path + ": header is not valid JSON: " + e.getMessage());
-            }
+            JsonNode root = parseHeader(path, header.array());
             long dataStart = 8 + headerLen;
             long dataBytes = size - dataStart;
             Map<String, Entry> entries = new LinkedHashMap<>();
@@ -92,10 +102,38 @@ public final class SafetensorsFile {
                 }
                 entries.put(f.getKey(), parseEntry(path, f.getKey(), f.getValue(), dataBytes));
             }
+            checkLayout(path, entries.values(), dataBytes);
             return new SafetensorsFile(path, dataStart, Collections.unmodifiableMap(entries));
         } catch (IOException e) {
             throw new CheckpointException("cannot read " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The header JSON: one object, then nothing but the spaces the format pads it with to a multiple
+     * of 8 bytes (anything else there is a corrupt or crafted file).
+     */
+    private static JsonNode parseHeader(Path path, byte[] header) {
+        JsonNode root;
+        long end;
+        try (JsonParser parser = JSON.getFactory().createParser(header)) {
+            root = JSON.readTree(parser);
+            end = parser.currentLocation().getByteOffset();
+        } catch (JsonProcessingException e) {
+            throw new CheckpointException(path + ": header is not valid JSON: " + JsonErrors.describe(e), e);
+        } catch (IOException e) {
+            throw new CheckpointException(path + ": cannot parse the header: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new CheckpointException(path + ": header is not a JSON object");
+        }
+        for (int i = (int) end; i < header.length; i++) {
+            if (header[i] != ' ') {
+                throw new CheckpointException(path + ": " + (header.length - i) + " bytes of garbage after the header"
+                        + " JSON at header byte " + i + " (only space padding is allowed)");
+            }
+        }
+        return root;
     }
 
     private static Entry parseEntry(Path path, String name, JsonNode node, long dataBytes) {
@@ -107,12 +145,18 @@ public final class SafetensorsFile {
             throw new CheckpointException(path + ": tensor '" + name
                     + "' needs dtype, shape and a two-element data_offsets in the header");
         }
+        if (!dtype.isTextual() || !ELEMENT_BYTES.containsKey(dtype.asText())) {
+            throw new CheckpointException(path + ": tensor '" + name + "' has unknown dtype " + dtype
+                    + " (safetensors dtypes: " + new TreeSet<>(ELEMENT_BYTES.keySet()) + ")");
+        }
         long[] dims = new long[shape.size()];
         for (int i = 0; i < dims.length; i++) {
-            dims[i] = shape.get(i).asLong();
+            dims[i] = nonNegative(path, name, "shape", shape.get(i));
         }
-        Entry e = new Entry(name, dtype.asText(), new Shape(dims), offsets.get(0).asLong(), offsets.get(1).asLong());
-        if (e.begin < 0 || e.end < e.begin) {
+        Entry e = new Entry(name, dtype.asText(), new Shape(dims),
+                nonNegative(path, name, "data_offsets", offsets.get(0)),
+                nonNegative(path, name, "data_offsets", offsets.get(1)));
+        if (e.end < e.begin) {
             throw new CheckpointException(path + ": tensor '" + name + "' has invalid data_offsets ["
                     + e.begin + ", " + e.end + "]");
         }
@@ -121,12 +165,58 @@ public final class SafetensorsFile {
                     + e.end + "] point past the end of the data (" + dataBytes
                     + " bytes): the file is truncated or its header is corrupt");
         }
-        if (e.end - e.begin != e.shape.size() * e.elementBytes()) {
+        long needed;
+        try {
+            needed = e.elementBytes();
+            for (long d : dims) {
+                needed = Math.multiplyExact(needed, d);
+            }
+        } catch (ArithmeticException overflow) {
+            needed = -1;
+        }
+        if (e.end - e.begin != needed) {
             throw new CheckpointException(path + ": tensor '" + name + "' of shape " + e.shape + " and dtype "
-                    + e.dtype + " needs " + e.shape.size() * e.elementBytes() + " bytes but data_offsets span "
+                    + e.dtype + " needs " + (needed < 0 ? "more than 2^63" : needed) + " bytes but data_offsets span "
                     + (e.end - e.begin));
         }
         return e;
+    }
+
+    private static long nonNegative(Path path, String tensor, String field, JsonNode value) {
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 0) {
+            throw new CheckpointException(path + ": tensor '" + tensor + "' has " + field + " entry " + value
+                    + ": must be a non-negative integer");
+        }
+        return value.longValue();
+    }
+
+    /**
+     * The tensors tile the data exactly, as the format requires: no two overlap, no gap between
+     * them, and no bytes after the last.
+     */
+    private static void checkLayout(Path path, Collection<Entry> entries, long dataBytes) {
+        List<Entry> byOffset = new ArrayList<>(entries);
+        byOffset.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
+        long expected = 0;
+        Entry previous = null;
+        for (Entry e : byOffset) {
+            if (e.begin < expected) {
+                throw new CheckpointException(path + ": tensors '" + previous.name + "' and '" + e.name
+                        + "' overlap (data_offsets [" + previous.begin + ", " + previous.end + "] and ["
+                        + e.begin + ", " + e.end + "])");
+            }
+            if (e.begin > expected) {
+                throw new CheckpointException(path + ": " + (e.begin - expected) + " bytes before tensor '" + e.name
+                        + "' (data_offsets from " + expected + " to " + e.begin + ") belong to no tensor");
+            }
+            expected = e.end;
+            previous = e;
+        }
+        if (expected != dataBytes) {
+            throw new CheckpointException(path + ": " + (dataBytes - expected)
+                    + " trailing bytes after the last tensor's data (the header describes " + expected
+                    + " of the file's " + dataBytes + " data bytes)");
+        }
     }
 
     public Path path() {
@@ -179,7 +269,7 @@ public final class SafetensorsFile {
                 case "F32", "F16", "F64" -> mapped;
                 case "BF16" -> widenBf16(mapped, count, target);
                 default -> throw new CheckpointException(path + ": tensor '" + e.name + "' has dtype "
-                        + e.dtype + "; weights must be F32, F16, BF16 or F64");
+                        + e.dtype + "; weights must be one of " + new TreeSet<>(WEIGHT_DTYPES));
             };
             DataType stored = switch (e.dtype) {
                 case "F32" -> DataType.FLOAT32;
@@ -189,6 +279,7 @@ public final class SafetensorsFile {
             };
             // an array over a Java buffer only borrows it: copy into PyTorch memory (one tensor at a time)
             NDArray onCpu = Tensors.owned(cpu.create(source, shape, stored), target);
+            requireFinite(e, onCpu, cpu, begin, shape, target);
             if (cpu == manager) {
                 return onCpu;
             }
@@ -199,6 +290,31 @@ public final class SafetensorsFile {
             if (cpu != manager) {
                 cpu.close();
             }
+        }
+    }
+
+    /**
+     * Refuses a tensor with NaN or infinite values, naming it (cheap: two reductions, no copy; max and
+     * min propagate NaN). On failure in float16, a second float32 read tells a stored NaN or Inf from
+     * a finite value beyond float16's range.
+     */
+    private void requireFinite(Entry e, NDArray values, NDManager cpu, long begin, Shape shape, DataType target) {
+        if (values.isEmpty() || finite(values)) {
+            return;
+        }
+        values.close();
+        if (target == DataType.FLOAT16 && !e.dtype.equals("F16")) {
+            loadBlock(e, cpu, DataType.FLOAT32, begin, shape).close();    // throws if the stored values are bad
+            throw new CheckpointException(path + ": tensor '" + e.name + "' has values beyond float16's range"
+                    + " (±65504): use float32");
+        }
+        throw new CheckpointException(path + ": tensor '" + e.name + "' holds NaN or infinite values");
+    }
+
+    private static boolean finite(NDArray values) {
+        try (NDArray max = values.max(); NDArray min = values.min();
+             NDArray max32 = max.toType(DataType.FLOAT32, false); NDArray min32 = min.toType(DataType.FLOAT32, false)) {
+            return Float.isFinite(max32.getFloat()) && Float.isFinite(min32.getFloat());
         }
     }
 

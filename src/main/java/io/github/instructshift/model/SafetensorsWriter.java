@@ -48,22 +48,28 @@ public final class SafetensorsWriter {
         byte[] headerBytes = new byte[padded];
         java.util.Arrays.fill(headerBytes, (byte) ' ');
         System.arraycopy(head, 0, headerBytes, 0, head.length);
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(file + " is a directory; give the file to write, e.g. "
+                    + file.resolve("out.safetensors"));
+        }
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
-            out.write(headerBytes);
-            for (Tensor t : tensors.values()) {
-                ByteBuffer buf = ByteBuffer.allocate(4 * t.data().length).order(ByteOrder.LITTLE_ENDIAN);
-                buf.asFloatBuffer().put(t.data());
-                out.write(buf.array());
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
+                out.write(headerBytes);
+                for (Tensor t : tensors.values()) {
+                    ByteBuffer buf = ByteBuffer.allocate(4 * t.data().length).order(ByteOrder.LITTLE_ENDIAN);
+                    buf.asFloatBuffer().put(t.data());
+                    out.write(buf.array());
+                }
             }
-        } catch (IOException | RuntimeException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException | Error e) {       // a failed move too: never leave the temp file
             Files.deleteIfExists(tmp);
             throw e;
         }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
 }
