@@ -8,6 +8,7 @@ import io.github.instructshift.ffn.FfnConcepts;
 import io.github.instructshift.ffn.FfnException;
 import io.github.instructshift.ffn.FfnTables;
 import io.github.instructshift.ffn.LabelRecord;
+import io.github.instructshift.ffn.LabellingFailure;
 import io.github.instructshift.ffn.LayerPca;
 import io.github.instructshift.ffn.OfflineLabeller;
 import io.github.instructshift.ffn.OpenAiLabeller;
@@ -28,7 +29,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.LongStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code instruct-shift ffn}: Finding 3 on a base and a tuned checkpoint. Decomposes every layer's FFN
@@ -47,8 +51,15 @@ public final class FfnCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory for the CSVs")
     Path out;
 
-    @Option(names = "--labeller", defaultValue = "offline", description = "offline (lexicon stand-in, default) or openai")
-    String labeller;
+    /** The labellers: picocli refuses any other value as a usage error. */
+    enum LabellerKind { offline, openai }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--labeller", defaultValue = "offline",
+            description = "offline (lexicon stand-in, default) or openai; one of: ${COMPLETION-CANDIDATES}")
+    LabellerKind labeller;
 
     @Option(names = "--endpoint", paramLabel = "URL", description = "OpenAI-compatible base URL, e.g. https://api.openai.com/v1")
     URI endpoint;
@@ -64,6 +75,15 @@ public final class FfnCommand implements Callable<Integer> {
 
     @Option(names = "--timeout", defaultValue = "60", description = "seconds per request (default ${DEFAULT-VALUE})")
     int timeoutSeconds;
+
+    @Option(names = "--max-failures", defaultValue = "" + ChatClient.Endpoint.DEFAULT_MAX_CONSECUTIVE_FAILURES,
+            paramLabel = "N", description = "openai: stop the run after N requests in a row fail after every retry "
+                    + "(default ${DEFAULT-VALUE})")
+    int maxFailures;
+
+    @Option(names = "--allow-unlabelled",
+            description = "exit 0 even when some components could not be labelled (they are left out of every share)")
+    boolean allowUnlabelled;
 
     @Option(names = "--parallel", defaultValue = "4", description = "labelling requests in flight (default ${DEFAULT-VALUE})")
     int parallel;
@@ -94,6 +114,8 @@ public final class FfnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        // everything that can be refused is refused before any weight is read or any request is sent
+        checkWritable(out);
         ConceptLabeller lab = labeller();
         FfnConcepts.Options options = new FfnConcepts.Options(components, topWords, shownWords,
                 PcaOptions.defaults().withMethod(pcaMethod));
@@ -127,7 +149,6 @@ public final class FfnCommand implements Callable<Integer> {
         List<LabelRecord> labels = FfnConcepts.label(all, lab, seeds, shownWords, parallel);
         List<ConceptShares.RunShares> perRun = ConceptShares.perRun(labels);
 
-        Files.createDirectories(out);
         FfnTables.writeCsv(FfnTables.components(all, shownWords), out.resolve("components.csv"));
         FfnTables.writeCsv(FfnTables.labels(labels), out.resolve("labels.csv"));
         FfnTables.writeCsv(FfnTables.runs(perRun), out.resolve("runs.csv"));
@@ -153,28 +174,53 @@ public final class FfnCommand implements Callable<Integer> {
             }
         }
         Path tmp = Files.createTempFile(out, "NOTICE", ".tmp");
-        Files.writeString(tmp, notice, StandardCharsets.UTF_8);
-        Files.move(tmp, out.resolve("NOTICE.txt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try {
+            Files.writeString(tmp, notice, StandardCharsets.UTF_8);
+            Files.move(tmp, out.resolve("NOTICE.txt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
         System.out.printf("ffn: %d layers, %d + %d components, %d labels (%d unlabelled) -> %s%n", b.layers().size(),
                 b.components().size(), t.components().size(), labels.size(), unlabelled, out);
+        if (unlabelled > 0 && !allowUnlabelled) {
+            throw new LabellingFailure(unlabelled + " of " + labels.size() + " labels are missing (labeller failures; "
+                    + "see the error column of " + out.resolve("labels.csv") + "). The tables are written without them; "
+                    + "rerun to retry (answered requests are cached) or pass --allow-unlabelled to accept them");
+        }
         return 0;
+    }
+
+    /** --out must be a directory this process can write into; found now, not after an hour of labelling. */
+    private void checkWritable(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".write-check", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new ParameterException(spec.commandLine(), "--out " + dir + " is not a writable directory: " + e);
+        }
     }
 
     private ConceptLabeller labeller() {
         switch (labeller) {
-            case "offline":
+            case offline:
                 return new OfflineLabeller();
-            case "openai":
+            case openai:
                 if (endpoint == null || chatModel == null) {
-                    throw new FfnException("--labeller openai needs --endpoint URL and --model NAME");
+                    throw new ParameterException(spec.commandLine(), "--labeller openai needs --endpoint URL and --model NAME");
                 }
                 String key = System.getenv(apiKeyEnv);
                 Path dir = cache != null ? cache : out.resolve("label-cache");
-                ChatClient.Endpoint e = new ChatClient.Endpoint(endpoint, chatModel, key, Duration.ofSeconds(timeoutSeconds),
-                        6, Duration.ofSeconds(1), Duration.ofSeconds(60), dir);
+                ChatClient.Endpoint e;
+                try {
+                    e = new ChatClient.Endpoint(endpoint, chatModel, key, Duration.ofSeconds(timeoutSeconds),
+                            6, Duration.ofSeconds(1), Duration.ofSeconds(60), dir).withMaxConsecutiveFailures(maxFailures);
+                } catch (FfnException bad) {
+                    throw new ParameterException(spec.commandLine(), bad.getMessage());
+                }
                 return new OpenAiLabeller(new ChatClient(e));
             default:
-                throw new FfnException("--labeller must be offline or openai, got '" + labeller + "'");
+                throw new IllegalStateException("unhandled labeller " + labeller);
         }
     }
 }

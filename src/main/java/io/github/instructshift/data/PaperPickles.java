@@ -1,15 +1,15 @@
 package io.github.instructshift.data;
 
 import net.razorvine.pickle.IObjectConstructor;
-import net.razorvine.pickle.Unpickler;
+import net.razorvine.pickle.PickleException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -19,21 +19,33 @@ import java.util.stream.Stream;
  * Reference, Output, Explain}; {@code Explain} is a numpy array, which pickles as
  * {@code numpy.core.multiarray._reconstruct(ndarray, (0,), b'b')} followed by a BUILD with the state
  * tuple {@code (version, shape, dtype, fortran_order, raw_bytes)}, and the dtype itself as
- * {@code numpy.dtype('f4', False, True)} with its own BUILD state {@code (3, '<', ...)}. We register
- * constructors for those two globals that return small state holders with {@code __setstate__}.
- * The released arrays are Fortran-ordered, so the order flag matters.
+ * {@code numpy.dtype('f4', False, True)} with its own BUILD state {@code (3, '<', ...)}. Those globals
+ * resolve to small state holders with {@code __setstate__}; any other global is refused
+ * ({@link GuardedUnpickler}). The released arrays are Fortran-ordered, so the order flag matters.
  */
 public final class PaperPickles {
-    static {
-        // Pyrolite's constructor table is global; registering the same constructors twice is harmless.
-        Unpickler.registerConstructor("numpy.core.multiarray", "_reconstruct", args -> new NdArrayState());
-        Unpickler.registerConstructor("numpy._core.multiarray", "_reconstruct", args -> new NdArrayState());
-        Unpickler.registerConstructor("numpy", "dtype", (IObjectConstructor) DtypeState::new);
-    }
+    /** Larger than any released pickle (the largest is 0.5 MB) by two orders of magnitude. */
+    static final long MAX_FILE_BYTES = 64L << 20;
+
+    /**
+     * The only globals a released pickle names (numpy 1 and numpy 2 spellings of {@code _reconstruct});
+     * none of them is a builtin. Held per unpickler, never in Pyrolite's JVM-wide table.
+     */
+    private static final Map<String, IObjectConstructor> NUMPY_GLOBALS = Map.of(
+            "numpy.core.multiarray._reconstruct", NdArrayState::reconstruct,
+            "numpy._core.multiarray._reconstruct", NdArrayState::reconstruct,
+            "numpy.ndarray", args -> {
+                throw new PickleException("numpy.ndarray is only an argument of _reconstruct, never called");
+            },
+            "numpy.dtype", DtypeState::new);
 
     private PaperPickles() {}
 
-    /** Reads every {@code *.pkl} of a directory, sorted by file name. */
+    /**
+     * Reads every {@code *.pkl} of a directory, sorted by file name. Each must hold the ID its file is
+     * named after ({@code ID.pkl}), and no ID may occur twice: both would make the tables count a
+     * prompt under the wrong name or twice.
+     */
     public static List<PaperAttribution> readDirectory(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new DataFormatException("No such directory of attribution pickles: " + dir);
@@ -41,8 +53,19 @@ public final class PaperPickles {
         try (Stream<Path> files = Files.list(dir)) {
             List<Path> pickles = files.filter(p -> p.getFileName().toString().endsWith(".pkl")).sorted().toList();
             List<PaperAttribution> out = new ArrayList<>(pickles.size());
+            Map<String, Path> seen = new HashMap<>();
             for (Path p : pickles) {
-                out.add(read(p));
+                PaperAttribution a = read(p);
+                Path before = seen.putIfAbsent(a.id(), p);
+                if (before != null) {
+                    throw new DataFormatException("duplicate prompt ID " + a.id() + " in " + before + " and " + p);
+                }
+                String named = p.getFileName().toString().replaceFirst("\\.pkl$", "");
+                if (!named.equals(a.id())) {
+                    throw new DataFormatException(p + ": holds ID " + a.id() + ", which differs from its file name ("
+                            + named + ")");
+                }
+                out.add(a);
             }
             return out;
         } catch (IOException e) {
@@ -52,8 +75,15 @@ public final class PaperPickles {
 
     public static PaperAttribution read(Path file) {
         Object root;
-        try (InputStream in = Files.newInputStream(file)) {
-            root = new Unpickler().load(in);
+        try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw new DataFormatException(file + ": " + size + " bytes, more than an attribution pickle can be ("
+                        + MAX_FILE_BYTES + ")");
+            }
+            root = new GuardedUnpickler(file, NUMPY_GLOBALS).load(Files.readAllBytes(file));
+        } catch (DataFormatException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new DataFormatException(file + ": not a readable pickle: " + e.getMessage(), e);
         }
@@ -119,6 +149,11 @@ public final class PaperPickles {
     /** What {@code _reconstruct} unpickles to; BUILD fills in shape, dtype, order and the raw bytes. */
     public static final class NdArrayState {
         int[] shape;
+
+        static NdArrayState reconstruct(Object[] args) {
+            return new NdArrayState();
+        }
+
         DtypeState dtype;
         boolean fortran;
         byte[] data;
@@ -133,10 +168,17 @@ public final class PaperPickles {
                 problem = "array shape is " + typeName(state[1]);
                 return;
             }
-            shape = new int[dims.length];
+            int[] parsed = new int[dims.length];
             for (int i = 0; i < dims.length; i++) {
-                shape[i] = ((Number) dims[i]).intValue();
+                // a dimension beyond int is refused, never truncated to a plausible small one
+                if (!(dims[i] instanceof Integer || dims[i] instanceof Long)
+                        || ((Number) dims[i]).longValue() < 0 || ((Number) dims[i]).longValue() > Integer.MAX_VALUE) {
+                    problem = "array dimension " + i + " is " + dims[i] + ", outside 0.." + Integer.MAX_VALUE;
+                    return;
+                }
+                parsed[i] = ((Number) dims[i]).intValue();
             }
+            shape = parsed;
             dtype = state[2] instanceof DtypeState d ? d : null;
             fortran = Boolean.TRUE.equals(state[3]);
             data = state[4] instanceof byte[] b ? b : null;
@@ -155,11 +197,13 @@ public final class PaperPickles {
             };
             long count = 1;
             for (int d : shape) {
-                count *= d;
+                // saturates instead of overflowing, so a huge declared shape can never look small
+                count = d != 0 && count > Long.MAX_VALUE / d ? Long.MAX_VALUE : count * d;
             }
-            if (count * width != data.length) {
+            if (count > data.length / width || count * width != data.length) {
                 throw new DataFormatException(file + ": field Explain holds " + data.length + " bytes, its shape "
-                        + java.util.Arrays.toString(shape) + " needs " + count * width);
+                        + java.util.Arrays.toString(shape) + " needs " + (count > Long.MAX_VALUE / width
+                        ? "more than " + Long.MAX_VALUE : String.valueOf(count * width)));
             }
             if (count == 0 && cols == 0) {
                 // The released data has one prompt (LLaMA, user_oriented_task_93) with an empty response
@@ -177,6 +221,10 @@ public final class PaperPickles {
                 double v = width == 4 ? buf.getFloat(k * 4) : buf.getDouble(k * 8);
                 int r = fortran ? k % rows : k / cols;
                 int c = fortran ? k / rows : k % cols;
+                if (!Double.isFinite(v)) {
+                    throw new DataFormatException(file + ": field Explain[" + r + "][" + c + "] is " + v
+                            + ", an attribution level must be a finite number");
+                }
                 out[r][c] = v;
             }
             return out;

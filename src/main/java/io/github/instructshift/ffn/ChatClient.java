@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -23,6 +24,12 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +40,12 @@ import org.slf4j.LoggerFactory;
  * malformed answers, {@code 429} handled by waiting for {@code Retry-After}, and an on-disk cache keyed
  * by the request body so that a rerun asks nothing twice. A wrong key, URL or model (401, 403, 404)
  * fails at once with an {@link FfnException}: every later request would fail the same way.
+ *
+ * <p>Hostile or broken servers are bounded: the timeout is a deadline for the whole request, the body
+ * included (a server that drips one byte at a time cannot hold a run), an answer body larger than
+ * {@link Endpoint#maxBodyBytes} is cut off and refused (never retried: it would come back as large), and
+ * after {@link Endpoint#maxConsecutiveFailures} requests in a row that fail after every retry the client
+ * stops the run with a {@link LabellingFailure} instead of trying every remaining label.
  */
 public final class ChatClient {
     private static final Logger LOG = LoggerFactory.getLogger(ChatClient.class);
@@ -49,22 +62,68 @@ public final class ChatClient {
      * @param backoff     wait before the 2nd try; doubled each time up to {@code maxBackoff}
      * @param maxBackoff  cap of any wait, Retry-After included
      * @param cacheDir    answers cache, or null for none
+     * @param maxBodyBytes largest answer body accepted
+     * @param maxConsecutiveFailures requests in a row given up after every retry before the run is stopped
      */
     public record Endpoint(URI baseUrl, String model, String apiKey, Duration timeout, int maxAttempts, Duration backoff,
-                           Duration maxBackoff, Path cacheDir) {
+                           Duration maxBackoff, Path cacheDir, long maxBodyBytes, int maxConsecutiveFailures) {
+        /** An answer is a few hundred bytes; 4 MiB leaves room for any real server and none for a runaway one. */
+        public static final long DEFAULT_MAX_BODY_BYTES = 4L << 20;
+        public static final int DEFAULT_MAX_CONSECUTIVE_FAILURES = 5;
+
         public Endpoint {
             if (baseUrl == null || model == null || model.isBlank()) {
                 throw new FfnException("a chat endpoint needs a base URL and a model name");
             }
+            checkUrl(baseUrl);
             if (maxAttempts < 1) {
                 throw new FfnException("maxAttempts must be >= 1, got " + maxAttempts);
             }
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new FfnException("the request timeout must be positive, got " + timeout);
+            }
+            if (maxBodyBytes < 1 || maxConsecutiveFailures < 1) {
+                throw new FfnException("maxBodyBytes and maxConsecutiveFailures must be >= 1, got " + maxBodyBytes
+                        + " and " + maxConsecutiveFailures);
+            }
             apiKey = apiKey == null ? "" : apiKey;
+        }
+
+        public Endpoint(URI baseUrl, String model, String apiKey, Duration timeout, int maxAttempts, Duration backoff,
+                        Duration maxBackoff, Path cacheDir) {
+            this(baseUrl, model, apiKey, timeout, maxAttempts, backoff, maxBackoff, cacheDir, DEFAULT_MAX_BODY_BYTES,
+                    DEFAULT_MAX_CONSECUTIVE_FAILURES);
         }
 
         public static Endpoint of(URI baseUrl, String model, String apiKey, Path cacheDir) {
             return new Endpoint(baseUrl, model, apiKey, Duration.ofSeconds(60), 6, Duration.ofSeconds(1),
                     Duration.ofSeconds(60), cacheDir);
+        }
+
+        /** A copy that stops the run after {@code n} consecutive failed requests. */
+        public Endpoint withMaxConsecutiveFailures(int n) {
+            return new Endpoint(baseUrl, model, apiKey, timeout, maxAttempts, backoff, maxBackoff, cacheDir, maxBodyBytes, n);
+        }
+
+        /** A copy that refuses answer bodies above {@code bytes}. */
+        public Endpoint withMaxBodyBytes(long bytes) {
+            return new Endpoint(baseUrl, model, apiKey, timeout, maxAttempts, backoff, maxBackoff, cacheDir, bytes,
+                    maxConsecutiveFailures);
+        }
+
+        /** Refused up front, before any work: only absolute http(s) URLs with a host can be asked. */
+        private static void checkUrl(URI url) {
+            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw new FfnException("endpoint URL '" + url + "' must start with http:// or https://");
+            }
+            if (url.getHost() == null || url.getHost().isBlank()) {
+                throw new FfnException("endpoint URL '" + url + "' has no host");
+            }
+            if (url.getRawQuery() != null || url.getRawFragment() != null) {
+                throw new FfnException("endpoint URL '" + url + "' must be a base URL without ?query or #fragment "
+                        + "(/chat/completions is appended)");
+            }
         }
     }
 
@@ -84,6 +143,7 @@ public final class ChatClient {
     private final AtomicInteger cacheHits = new AtomicInteger();
     private final AtomicInteger retries = new AtomicInteger();
     private final AtomicInteger failures = new AtomicInteger();
+    private final AtomicInteger consecutiveFailures = new AtomicInteger();
 
     public ChatClient(Endpoint endpoint) {
         this.endpoint = endpoint;
@@ -136,7 +196,18 @@ public final class ChatClient {
                 LOG.warn("ignoring unreadable cache entry {}: {}", cached, e.getMessage());
             }
         }
-        String content = send(json);
+        String content;
+        try {
+            content = send(json);
+        } catch (ChatFailure e) {
+            int inRow = consecutiveFailures.incrementAndGet();
+            if (inRow >= endpoint.maxConsecutiveFailures()) {
+                throw new LabellingFailure(inRow + " requests in a row to " + endpoint.baseUrl() + " failed after every retry; "
+                        + "stopping the run (answers so far are cached; rerun to resume). Last: " + e.getMessage());
+            }
+            throw e;
+        }
+        consecutiveFailures.set(0);
         if (cached != null) {
             store(cached, content);
         }
@@ -159,7 +230,7 @@ public final class ChatClient {
             }
             try {
                 sent.incrementAndGet();
-                HttpResponse<String> resp = http.send(rb.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                HttpResponse<String> resp = exchange(rb.build());
                 int code = resp.statusCode();
                 if (code == 200) {
                     String content = parse(resp.body());
@@ -179,8 +250,12 @@ public final class ChatClient {
                     failures.incrementAndGet();
                     throw new ChatFailure(uri + " refused the request with " + code + ": " + snippet(resp.body()));
                 }
-            } catch (HttpTimeoutException e) {
-                last = "timed out after " + endpoint.timeout().toMillis() + " ms";
+            } catch (HttpTimeoutException | TimeoutException e) {
+                last = "timed out after " + endpoint.timeout().toMillis() + " ms (headers and body)";
+            } catch (BodyTooLarge e) {
+                failures.incrementAndGet();
+                throw new ChatFailure(uri + " sent an answer larger than the " + endpoint.maxBodyBytes()
+                        + "-byte cap (" + e.getMessage() + "); not retried");
             } catch (IOException e) {
                 last = "I/O error: " + e;
             } catch (InterruptedException e) {
@@ -195,6 +270,101 @@ public final class ChatClient {
         }
         failures.incrementAndGet();
         throw new ChatFailure("gave up after " + endpoint.maxAttempts() + " attempts; last: " + last);
+    }
+
+    /** The answer over the cap: refused, never retried. */
+    private static final class BodyTooLarge extends IOException {
+        BodyTooLarge(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * One request whose whole exchange, body included, must end within the timeout: HttpClient's own
+     * request timeout stops at the headers, so a server dripping its body would otherwise hold the run.
+     */
+    private HttpResponse<String> exchange(HttpRequest request) throws IOException, InterruptedException, TimeoutException {
+        CompletableFuture<HttpResponse<String>> f = http.sendAsync(request, info -> capped(info, endpoint.maxBodyBytes()));
+        try {
+            return f.get(endpoint.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            // HttpClient wraps the subscriber's failure; the cap's own exception says what happened
+            IOException firstIo = null;
+            for (Throwable c = e.getCause(); c != null; c = c.getCause() == c ? null : c.getCause()) {
+                if (c instanceof BodyTooLarge big) {
+                    throw big;
+                }
+                if (firstIo == null && c instanceof IOException io) {
+                    firstIo = io;
+                }
+            }
+            throw firstIo != null ? firstIo : new IOException(String.valueOf(e.getCause()), e.getCause());
+        }
+    }
+
+    /** A body subscriber that keeps at most {@code cap} bytes and fails the exchange past it. */
+    private static HttpResponse.BodySubscriber<String> capped(HttpResponse.ResponseInfo info, long cap) {
+        long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+        return new CappedSubscriber(cap, declared > cap ? "Content-Length " + declared : null);
+    }
+
+    private static final class CappedSubscriber implements HttpResponse.BodySubscriber<String> {
+        private final long cap;
+        private final String refusedUpFront;
+        private final java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+        private final CompletableFuture<String> result = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+
+        CappedSubscriber(long cap, String refusedUpFront) {
+            this.cap = cap;
+            this.refusedUpFront = refusedUpFront;
+        }
+
+        @Override
+        public CompletionStage<String> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            if (refusedUpFront != null) {
+                s.cancel();
+                result.completeExceptionally(new BodyTooLarge(refusedUpFront));
+            } else {
+                s.request(Long.MAX_VALUE);
+            }
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            if (result.isDone()) {
+                return;
+            }
+            for (ByteBuffer b : items) {
+                if (buffer.size() + (long) b.remaining() > cap) {
+                    subscription.cancel();
+                    result.completeExceptionally(new BodyTooLarge("more than " + cap + " bytes received"));
+                    return;
+                }
+                byte[] chunk = new byte[b.remaining()];
+                b.get(chunk);
+                buffer.write(chunk, 0, chunk.length);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            result.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(buffer.toString(StandardCharsets.UTF_8));
+        }
     }
 
     private Duration backoff(int attempt) {

@@ -90,7 +90,8 @@ public final class FfnConcepts {
     /**
      * Labels every component in every seeded run, {@code parallelism} requests at a time. A
      * labeller's failure on one component is an UNLABELLED record; only an {@link FfnException}
-     * (a misconfigured endpoint) stops the run.
+     * (a misconfigured endpoint) or a {@link LabellingFailure} (an endpoint failing request after
+     * request) stops the run.
      */
     public static List<LabelRecord> label(List<ComponentWords> components, ConceptLabeller labeller, long[] seeds,
                                           int shownWords, int parallelism) {
@@ -103,7 +104,7 @@ public final class FfnConcepts {
                         ConceptLabel l;
                         try {
                             l = labeller.label(c.shown(shownWords), seed);
-                        } catch (FfnException e) {
+                        } catch (FfnException | LabellingFailure e) {
                             throw e;
                         } catch (RuntimeException e) {
                             l = ConceptLabel.unlabelled(labeller.name(), labeller.model(), seed, "labeller error: " + e);
@@ -119,6 +120,9 @@ public final class FfnConcepts {
                 } catch (ExecutionException e) {
                     if (e.getCause() instanceof FfnException fe) {
                         throw fe;
+                    }
+                    if (e.getCause() instanceof LabellingFailure lf) {
+                        throw lf;
                     }
                     throw new FfnException("labelling failed: " + e.getCause(), e.getCause());
                 } catch (InterruptedException e) {

@@ -73,4 +73,97 @@ class FfnCommandTest {
                 Shared.fixture("tiny-qwen2").toString(), "--out", out.toString(), "--labeller", "openai");
         assertNotEquals(0, code2, "openai without --endpoint/--model");
     }
+
+    /** Runs the command as the launcher does; returns exit code and stderr. */
+    private static Object[] run(String... args) {
+        java.io.StringWriter err = new java.io.StringWriter();
+        CommandLine cl = new CommandLine(new FfnCommand());
+        cl.setErr(new java.io.PrintWriter(err));
+        int code = cl.execute(args);
+        return new Object[] {code, err.toString()};
+    }
+
+    @Test
+    void anUnknownLabellerIsAUsageErrorNamingTheChoices() {
+        Object[] r = run("--base", Shared.fixture("tiny-llama").toString(), "--tuned",
+                Shared.fixture("tiny-qwen2").toString(), "--out", tmp.resolve("o").toString(), "--labeller", "bogus");
+        assertEquals(2, r[0]);
+        assertTrue(r[1].toString().contains("--labeller") && r[1].toString().contains("offline, openai"), r[1].toString());
+    }
+
+    @Test
+    void anUnwritableOutAndABadEndpointAreFoundBeforeAnyWork() throws Exception {
+        Path file = Files.writeString(tmp.resolve("not-a-dir"), "x");
+        Object[] r = run("--base", "/nonexistent-base", "--tuned", "/nonexistent-tuned", "--out", file.toString());
+        assertEquals(2, r[0]);
+        // refused for --out, before the (missing) checkpoints are even opened
+        assertTrue(r[1].toString().contains("--out " + file + " is not a writable directory"), r[1].toString());
+        Object[] r2 = run("--base", "/nonexistent-base", "--tuned", "/nonexistent-tuned", "--out",
+                tmp.resolve("o2").toString(), "--labeller", "openai", "--endpoint", "ftp://example.org/v1", "--model", "m");
+        assertEquals(2, r2[0]);
+        assertTrue(r2[1].toString().contains("must start with http:// or https://"), r2[1].toString());
+    }
+
+    @Test
+    void missingLabelsFailTheRunUnlessAllowedAndTheTablesAreStillWritten() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            byte[] body = "{\"error\":\"bad request\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(400, body.length);   // refused at once: no retries, no waiting
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.start();
+        try {
+            String endpoint = "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+            for (boolean allow : new boolean[] {false, true}) {
+                Path out = tmp.resolve("unlabelled-" + allow);
+                java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--base",
+                        Shared.fixture("tiny-llama").toString(), "--tuned", Shared.fixture("tiny-qwen2").toString(),
+                        "--out", out.toString(), "--runs", "1", "--components", "2", "--labeller", "openai",
+                        "--endpoint", endpoint, "--model", "m", "--max-failures", "1000"));
+                if (allow) {
+                    args.add("--allow-unlabelled");
+                }
+                Object[] r = run(args.toArray(String[]::new));
+                assertEquals(allow ? 0 : 1, r[0], r[1].toString());
+                if (!allow) {
+                    assertTrue(r[1].toString().contains("12 of 12 labels are missing"), r[1].toString());
+                }
+                assertTrue(Files.isRegularFile(out.resolve("labels.csv")));
+                try (var files = Files.list(out)) {
+                    assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")));
+                }
+            }
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void anEndpointFailingEveryRequestStopsTheRunEarly() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.concurrent.atomic.AtomicInteger hits = new java.util.concurrent.atomic.AtomicInteger();
+        server.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            hits.incrementAndGet();
+            ex.sendResponseHeaders(400, -1);
+            ex.close();
+        });
+        server.start();
+        try {
+            Object[] r = run("--base", Shared.fixture("tiny-llama").toString(), "--tuned",
+                    Shared.fixture("tiny-qwen2").toString(), "--out", tmp.resolve("breaker").toString(), "--runs", "1",
+                    "--components", "8", "--labeller", "openai", "--parallel", "1", "--endpoint",
+                    "http://127.0.0.1:" + server.getAddress().getPort() + "/v1", "--model", "m", "--max-failures", "3");
+            assertEquals(1, r[0], r[1].toString());
+            assertTrue(r[1].toString().contains("3 requests in a row"), r[1].toString());
+            assertEquals(3, hits.get(), "48 components, but the run stops after 3 failed requests");
+        } finally {
+            server.stop(0);
+        }
+    }
 }

@@ -10,9 +10,12 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import net.razorvine.pickle.PickleException;
+import net.razorvine.pickle.Unpickler;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,6 +86,112 @@ class PaperPicklesTest {
                 .getMessage().contains(garbage.toString()));
     }
 
+    @Test
+    void aDictThatIsItsOwnKeyIsRefusedWithoutRecursing() throws Exception {
+        // d = {}; d[d] = None; d[d] = None -- the second put hashes d, which holds itself
+        Path p = write("self.pkl", ops(0x80, 4, '}', 0x94, 'h', 0, 'N', 's', 'h', 0, 'N', 's', '.'));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> PaperPickles.read(p));
+        assertTrue(e.getMessage().contains(p.toString()) && e.getMessage().contains("second reference"), e.getMessage());
+    }
+
+    @Test
+    void nestingDeeperThanTheLimitIsRefused() throws Exception {
+        // {[[[...]]]: None} with 100,000 levels: hashing the key would recurse 100,000 deep
+        int levels = 100_000;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        o.writeBytes(ops(0x80, 4, '}'));
+        o.writeBytes(ops(new int[levels], ']'));
+        o.writeBytes(ops(new int[levels - 1], 'a'));
+        o.writeBytes(ops('N', 's', '.'));
+        Path p = write("deep.pkl", o.toByteArray());
+        DataFormatException e = assertThrows(DataFormatException.class, () -> PaperPickles.read(p));
+        assertTrue(e.getMessage().contains(p.toString()) && e.getMessage().contains("nested 33 deep"), e.getMessage());
+    }
+
+    @Test
+    void aDeclaredLengthBeyondTheFileIsRefusedBeforeAllocating() throws Exception {
+        // 14 bytes that declare a 2^31-byte bytes object (BINBYTES8), and 2^31 - 1 via the 4-byte BINBYTES
+        Path p8 = write("huge8.pkl", ops(0x80, 4, 0x8e, 0, 0, 0, 0x80, 0, 0, 0, 0, 'a', 'b', '.'));
+        assertEquals(14, Files.size(p8));
+        DataFormatException e8 = assertThrows(DataFormatException.class, () -> PaperPickles.read(p8));
+        assertTrue(e8.getMessage().contains(p8.toString()) && e8.getMessage().contains("length of 2147483648 bytes")
+                && e8.getMessage().contains("only 3 bytes left"), e8.getMessage());
+        Path p4 = write("huge4.pkl", ops(0x80, 4, 'B', 0xff, 0xff, 0xff, 0x7f, '.'));
+        DataFormatException e4 = assertThrows(DataFormatException.class, () -> PaperPickles.read(p4));
+        assertTrue(e4.getMessage().contains("length of 2147483647 bytes"), e4.getMessage());
+    }
+
+    @Test
+    void aShapeDimensionBeyondIntIsRefusedNotTruncated() throws Exception {
+        // 2^32 + 2 truncated to an int is 2, which would match two input tokens
+        Path p = write("wide.pkl", pickle("x", new long[] {(1L << 32) + 2, 3}, "f4", false, new float[6], 2, 3));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> PaperPickles.read(p));
+        assertTrue(e.getMessage().contains(p.toString()) && e.getMessage().contains("4294967298"), e.getMessage());
+    }
+
+    @Test
+    void nonFiniteLevelsAreRefused() throws Exception {
+        Path p = write("nan.pkl", pickle(2, 2, "f4", false, new float[] {0, 1, Float.NaN, 3}, 2, 2));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> PaperPickles.read(p));
+        assertTrue(e.getMessage().contains(p.toString()) && e.getMessage().contains("Explain[1][0] is NaN"), e.getMessage());
+        Path inf = write("inf.pkl", pickle(1, 2, "f4", false, new float[] {Float.POSITIVE_INFINITY, 1}, 1, 2));
+        assertTrue(assertThrows(DataFormatException.class, () -> PaperPickles.read(inf)).getMessage()
+                .contains("Infinity"));
+    }
+
+    @Test
+    void globalsOutsideTheNumpyAllowlistAreRefusedByName() throws Exception {
+        for (String[] g : new String[][] {{"os", "system"}, {"builtins", "eval"}, {"numpy", "frombuffer"}}) {
+            ByteArrayOutputStream o = new ByteArrayOutputStream();
+            o.writeBytes(ops(0x80, 2));
+            global(o, g[0], g[1]);
+            o.writeBytes(ops(')', 'R', '.'));
+            Path p = write(g[1] + ".pkl", o.toByteArray());
+            DataFormatException e = assertThrows(DataFormatException.class, () -> PaperPickles.read(p));
+            assertTrue(e.getMessage().contains(p.toString()) && e.getMessage().contains(g[0] + "." + g[1])
+                    && e.getMessage().contains("not allowed"), e.getMessage());
+        }
+    }
+
+    @Test
+    void theNumpyConstructorsStayOutOfPyrolitesGlobalTable() throws Exception {
+        byte[] bytes = pickle(1, 1, "f4", false, new float[] {1}, 1, 1);
+        PaperPickles.read(write("ok.pkl", bytes)); // loads PaperPickles and reads through its own unpickler
+        // a plain Unpickler (the kernel's) still knows nothing of numpy: it cannot build the array
+        PickleException e = assertThrows(PickleException.class, () -> new Unpickler().loads(bytes));
+        assertTrue(e.getMessage().contains("numpy.core.multiarray._reconstruct"), e.getMessage());
+    }
+
+    @Test
+    void duplicateIdsAreRefusedNamingBothFiles() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("dup"));
+        Path a = dir.resolve("a.pkl");
+        Path b = dir.resolve("b.pkl");
+        Files.write(a, pickle("a", new long[] {1, 1}, "f4", false, new float[1], 1, 1));
+        Files.write(b, pickle("a", new long[] {1, 1}, "f4", false, new float[1], 1, 1));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> PaperPickles.readDirectory(dir));
+        assertTrue(e.getMessage().contains("duplicate") && e.getMessage().contains(a.toString())
+                && e.getMessage().contains(b.toString()), e.getMessage());
+    }
+
+    @Test
+    void anIdThatDiffersFromItsFileNameNamesTheRealFile() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("renamed"));
+        Path file = dir.resolve("prompt_7.pkl");
+        Files.write(file, pickle("prompt_8", new long[] {1, 1}, "f4", false, new float[1], 1, 1));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> PaperPickles.readDirectory(dir));
+        assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().contains("prompt_8")
+                && e.getMessage().contains("differs from its file name"), e.getMessage());
+        assertFalse(e.getMessage().contains("prompt_8.pkl"), "no path that does not exist: " + e.getMessage());
+    }
+
+    @Test
+    void everyReleasedPickleReadsThroughTheGuards() {
+        for (String model : new String[] {"ifa_llama_7b", "ifa_vicuna_7b"}) {
+            assertEquals(632, PaperPickles.readDirectory(Shared.paper().resolve("attributions").resolve(model)).size());
+        }
+    }
+
     private Path write(String name, byte[] bytes) throws Exception {
         Path p = tmp.resolve(name);
         Files.write(p, bytes);
@@ -92,13 +201,19 @@ class PaperPicklesTest {
     /** A protocol-3 pickle of the authors' dict layout, built opcode by opcode the way numpy pickles arrays. */
     private static byte[] pickle(int rows, int cols, String dtype, boolean fortran, float[] values,
                                  int inputTokens, int outputTokens) {
+        return pickle("x", new long[] {rows, cols}, dtype, fortran, values, inputTokens, outputTokens);
+    }
+
+    /** The same with any ID and any shape; dimensions above 255 are written as LONG1, as pickle does. */
+    private static byte[] pickle(String id, long[] shape, String dtype, boolean fortran, float[] values,
+                                 int inputTokens, int outputTokens) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         o.write(0x80);
         o.write(3);
         o.write('}');
         o.write('(');
         str(o, "ID");
-        str(o, "x");
+        str(o, id);
         str(o, "Input");
         list(o, inputTokens);
         str(o, "Reference");
@@ -119,11 +234,21 @@ class PaperPicklesTest {
         o.write('(');
         o.write('K');
         o.write(1);
-        o.write('K');
-        o.write(rows);
-        o.write('K');
-        o.write(cols);
-        o.write(0x86); // TUPLE2
+        o.write('(');
+        for (long d : shape) {
+            if (d >= 0 && d < 256) {
+                o.write('K');
+                o.write((int) d);
+            } else {
+                byte[] le = java.math.BigInteger.valueOf(d).toByteArray();
+                o.write(0x8a); // LONG1: little-endian two's complement
+                o.write(le.length);
+                for (int i = le.length - 1; i >= 0; i--) {
+                    o.write(le[i]);
+                }
+            }
+        }
+        o.write('t');
         global(o, "numpy", "dtype");
         str(o, dtype);
         o.write(0x89);
@@ -158,6 +283,21 @@ class PaperPicklesTest {
         o.write('u');
         o.write('.');
         return o.toByteArray();
+    }
+
+    /** Opcode and argument bytes, each int one byte. */
+    private static byte[] ops(int... bytes) {
+        byte[] b = new byte[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            b[i] = (byte) bytes[i];
+        }
+        return b;
+    }
+
+    /** {@code times.length} copies of one opcode. */
+    private static byte[] ops(int[] times, int opcode) {
+        java.util.Arrays.fill(times, opcode);
+        return ops(times);
     }
 
     private static void str(ByteArrayOutputStream o, String s) {
