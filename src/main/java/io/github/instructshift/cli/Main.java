@@ -28,9 +28,9 @@ import picocli.CommandLine.Command;
  *       {@link UncheckedIOException}), and the packages' input exceptions:
  *       {@link DataFormatException} (the authors' data files), {@link HeadsException} and
  *       {@link AttributionException} (bad input to those analyses, by their contract), and
- *       {@link FfnException} (bad input in nearly every use; a failed labelling request is the
- *       exception);</li>
- *   <li>1: a genuine run failure: anything else, including running out of memory (one line too).</li>
+ *       {@link FfnException} (bad input to the FFN analysis);</li>
+ *   <li>1: a genuine run failure: anything else, including a labelling run that failed
+ *       ({@link io.github.instructshift.ffn.LabellingFailure}) and running out of memory (one line too).</li>
  * </ul>
  */
 @Command(name = "instruct-shift", mixinStandardHelpOptions = true, version = "instruct-shift 0.1.0",
