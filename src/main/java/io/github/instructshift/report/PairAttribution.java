@@ -76,26 +76,25 @@ public final class PairAttribution {
 
     /**
      * What differs from the paper's attribution (and the {@code attribute} command's defaults) in
-     * this notebook's run over {@code prompts}, one line each.
+     * this notebook's run over {@code prompts}.
      */
-    public List<String> deviations(List<EvalPrompts.EvalPrompt> prompts, NotebookConfig config) {
-        List<String> out = new ArrayList<>();
-        if (maxNewTokens < PromptAttributor.PAPER_MAX_NEW_TOKENS) {
-            out.add("answers of at most " + maxNewTokens + " tokens (paper and `attribute`: up to "
-                    + PromptAttributor.PAPER_MAX_NEW_TOKENS + "); the command line attributes longer answers");
-        }
+    public Deviations deviations(List<EvalPrompts.EvalPrompt> prompts, NotebookConfig config) {
+        Deviations.Builder d = new Deviations.Builder("attribution");
+        d.differs("longest answer attributed (tokens)", maxNewTokens, PromptAttributor.PAPER_MAX_NEW_TOKENS,
+                "`attribute` (the command line) attributes the full length");
         long organism = prompts.stream().filter(p -> !p.format().equals("raw")).count();
         if (organism > 0) {
-            out.add(organism + " prompts are the organism's tasks in its Alpaca format (paper: the authors' prompt"
-                    + " sets given raw)");
+            d.add("prompts", organism + " of the organism's task prompts in its Alpaca format",
+                    "the authors' prompt sets, given raw", "they test the organism on what it was tuned for");
         }
         if (config.hasPaper()) {
-            out.add("the " + config.prompts() + " shortest prompts of each of the authors' sets (paper: all of them);"
-                    + " set prompts (" + NotebookConfig.envName("prompts") + ") for more, or run `attribute --paper`");
+            d.add("the authors' prompts", "the " + config.prompts() + " shortest of each set", "all of them",
+                    "set prompts (" + NotebookConfig.envName("prompts") + ") for more, or run `attribute --paper`");
         } else {
-            out.add("none of the authors' prompt sets: set paper (" + NotebookConfig.envName("paper") + ") to their folder");
+            d.add("the authors' prompts", "none", "Self-Instruct, LIMA and MT-Bench",
+                    "set paper (" + NotebookConfig.envName("paper") + ") to their folder");
         }
-        return out;
+        return d.build();
     }
 
     /** Scores of both models on the same prompts, in prompt order. */
