@@ -25,6 +25,9 @@ import java.util.Locale;
  * comparison runs the other model's stored response through this one).
  */
 public final class PromptAttributor {
+    /** The longest response the paper's setting attributes (the {@code attribute} command's default). */
+    public static final int PAPER_MAX_NEW_TOKENS = 300;
+
     private final CausalLM lm;
     private final GradientAttributor attributor;
     private final String model;

@@ -120,7 +120,7 @@ public final class AttributeCommand implements Callable<Integer> {
             description = "only the first N prompts (after --set), 0 = all (default ${DEFAULT-VALUE})")
     int limit;
 
-    @Option(names = "--max-new-tokens", defaultValue = "300", paramLabel = "N",
+    @Option(names = "--max-new-tokens", defaultValue = "" + PromptAttributor.PAPER_MAX_NEW_TOKENS, paramLabel = "N",
             description = "greedy response length limit (default ${DEFAULT-VALUE}, as in the paper)")
     int maxNewTokens;
 

@@ -10,8 +10,8 @@ import io.github.instructshift.ffn.FfnTables;
 import io.github.instructshift.ffn.LabelRecord;
 import io.github.instructshift.ffn.LabellingFailure;
 import io.github.instructshift.ffn.LayerPca;
-import io.github.instructshift.ffn.OfflineLabeller;
-import io.github.instructshift.ffn.OpenAiLabeller;
+import io.github.instructshift.ffn.FfnSettings;
+import io.github.instructshift.ffn.LabellerSpec;
 import io.github.instructshift.ffn.PcaOptions;
 import io.github.instructshift.ffn.SubspaceRotation;
 import io.github.instructshift.ffn.TokenizerVocabulary;
@@ -42,6 +42,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "ffn", description = "FFN concepts of a base and a tuned model: PCA, word labels, task shares and subspace rotation.")
 public final class FfnCommand implements Callable<Integer> {
+    /** The defaults: the paper's settings, the one definition the notebooks read too. */
+    private static final FfnSettings PAPER = FfnSettings.paper();
+
     @Option(names = "--base", required = true, paramLabel = "DIR", description = "base (pre-trained) checkpoint")
     Path base;
 
@@ -67,7 +70,7 @@ public final class FfnCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "NAME", description = "chat model of the endpoint")
     String chatModel;
 
-    @Option(names = "--api-key-env", defaultValue = "OPENAI_API_KEY", description = "environment variable holding the API key (default ${DEFAULT-VALUE}; may be unset for keyless endpoints)")
+    @Option(names = "--api-key-env", defaultValue = LabellerSpec.DEFAULT_KEY_ENV, description = "environment variable holding the API key (default ${DEFAULT-VALUE}; may be unset for keyless endpoints)")
     String apiKeyEnv;
 
     @Option(names = "--cache", paramLabel = "DIR", description = "answer cache of the openai labeller (default OUT/label-cache)")
@@ -88,17 +91,17 @@ public final class FfnCommand implements Callable<Integer> {
     @Option(names = "--parallel", defaultValue = "4", description = "labelling requests in flight (default ${DEFAULT-VALUE})")
     int parallel;
 
-    @Option(names = "--components", defaultValue = "300", description = "R, top components per layer (default ${DEFAULT-VALUE})")
-    int components;
+    @Option(names = "--components", description = "R, top components per layer (default ${DEFAULT-VALUE})")
+    int components = PAPER.concepts().components();
 
-    @Option(names = "--top-words", defaultValue = "50", description = "words kept per component (default ${DEFAULT-VALUE})")
-    int topWords;
+    @Option(names = "--top-words", description = "words kept per component (default ${DEFAULT-VALUE})")
+    int topWords = PAPER.concepts().topWords();
 
-    @Option(names = "--shown-words", defaultValue = "15", description = "words shown to the labeller (default ${DEFAULT-VALUE})")
-    int shownWords;
+    @Option(names = "--shown-words", description = "words shown to the labeller (default ${DEFAULT-VALUE})")
+    int shownWords = PAPER.concepts().shownWords();
 
-    @Option(names = "--runs", defaultValue = "5", description = "labelling runs with seeds 0..N-1 (default ${DEFAULT-VALUE})")
-    int runs;
+    @Option(names = "--runs", description = "labelling runs with seeds 0..N-1 (default ${DEFAULT-VALUE})")
+    int runs = PAPER.runs();
 
     @Option(names = "--vocab", paramLabel = "FILE", description = "word list (word[TAB]freq per line), e.g. the paper's SingleShareGPT_Vocab.tsv; default: the tokenizer's word pieces")
     Path vocab;
@@ -106,19 +109,18 @@ public final class FfnCommand implements Callable<Integer> {
     @Option(names = "--vocab-limit", defaultValue = "0", description = "keep the first N words of --vocab (0 = all)")
     int vocabLimit;
 
-    @Option(names = "--layers-per-group", defaultValue = "4", description = "layers per group in shares_by_group (default ${DEFAULT-VALUE})")
-    int layersPerGroup;
+    @Option(names = "--layers-per-group", description = "layers per group in shares_by_group (default ${DEFAULT-VALUE})")
+    int layersPerGroup = PAPER.layersPerGroup();
 
-    @Option(names = "--pca", defaultValue = "AUTO", description = "AUTO, EXACT or RANDOMIZED (default ${DEFAULT-VALUE})")
-    PcaOptions.Method pcaMethod;
+    @Option(names = "--pca", description = "AUTO, EXACT or RANDOMIZED (default ${DEFAULT-VALUE})")
+    PcaOptions.Method pcaMethod = PAPER.concepts().pca().method();
 
     @Override
     public Integer call() throws IOException {
         // everything that can be refused is refused before any weight is read or any request is sent
         checkWritable(out);
         ConceptLabeller lab = labeller();
-        FfnConcepts.Options options = new FfnConcepts.Options(components, topWords, shownWords,
-                PcaOptions.defaults().withMethod(pcaMethod));
+        FfnConcepts.Options options = settings().concepts();
         VocabularySource vocabulary = vocab != null ? new WordListVocabulary(vocab, vocabLimit) : new TokenizerVocabulary(3);
         Checkpoint baseCk = Checkpoint.open(base);
         Checkpoint tunedCk = Checkpoint.open(tuned);
@@ -201,26 +203,20 @@ public final class FfnCommand implements Callable<Integer> {
         }
     }
 
+    /** The settings as given (the paper's where not given). */
+    FfnSettings settings() {
+        return new FfnSettings(new FfnConcepts.Options(components, topWords, shownWords,
+                PAPER.concepts().pca().withMethod(pcaMethod)), runs, layersPerGroup);
+    }
+
     private ConceptLabeller labeller() {
-        switch (labeller) {
-            case offline:
-                return new OfflineLabeller();
-            case openai:
-                if (endpoint == null || chatModel == null) {
-                    throw new ParameterException(spec.commandLine(), "--labeller openai needs --endpoint URL and --model NAME");
-                }
-                String key = System.getenv(apiKeyEnv);
-                Path dir = cache != null ? cache : out.resolve("label-cache");
-                ChatClient.Endpoint e;
-                try {
-                    e = new ChatClient.Endpoint(endpoint, chatModel, key, Duration.ofSeconds(timeoutSeconds),
-                            6, Duration.ofSeconds(1), Duration.ofSeconds(60), dir).withMaxConsecutiveFailures(maxFailures);
-                } catch (FfnException bad) {
-                    throw new ParameterException(spec.commandLine(), bad.getMessage());
-                }
-                return new OpenAiLabeller(new ChatClient(e));
-            default:
-                throw new IllegalStateException("unhandled labeller " + labeller);
+        try {
+            return new LabellerSpec(labeller.name(), endpoint, chatModel, apiKeyEnv).open(System.getenv(),
+                    cache != null ? cache : out.resolve("label-cache"), Duration.ofSeconds(timeoutSeconds), maxFailures,
+                    "--endpoint", "--model");
+        } catch (FfnException bad) {
+            // a missing or unusable endpoint is a usage error, found before any work
+            throw new ParameterException(spec.commandLine(), bad.getMessage());
         }
     }
 }

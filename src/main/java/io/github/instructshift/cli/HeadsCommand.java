@@ -37,6 +37,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "heads", description = "Attention heads as word-word pairs: which relations instruction tuning adds (weights only).")
 public final class HeadsCommand implements Callable<Integer> {
+    /** The defaults: the paper's settings, the one definition the notebooks read too. */
+    private static final HeadsOptions PAPER = HeadsOptions.paper();
 
     @Option(names = "--base", required = true, paramLabel = "DIR", description = "base model checkpoint directory")
     Path base;
@@ -58,20 +60,20 @@ public final class HeadsCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder for the CSV files")
     Path out;
 
-    @Option(names = "--top-k", defaultValue = "100", description = "words per dimension and side (default ${DEFAULT-VALUE})")
-    int topK;
+    @Option(names = "--top-k", description = "words per dimension and side (default ${DEFAULT-VALUE})")
+    int topK = PAPER.topK();
 
-    @Option(names = "--dims", defaultValue = "0", description = "dimensions per head by energy, 0 = all (default ${DEFAULT-VALUE})")
-    int dims;
+    @Option(names = "--dims", description = "dimensions per head by energy, 0 = all (default ${DEFAULT-VALUE})")
+    int dims = PAPER.topDims();
 
-    @Option(names = "--baseline", defaultValue = "3000", description = "most frequent words setting relatedness thresholds (default ${DEFAULT-VALUE})")
-    int baseline;
+    @Option(names = "--baseline", description = "most frequent words setting relatedness thresholds (default ${DEFAULT-VALUE})")
+    int baseline = PAPER.baselineWords();
 
-    @Option(names = "--min-dims", defaultValue = "2", description = "dimensions a pair needs to count for a head (default ${DEFAULT-VALUE})")
-    int minDims;
+    @Option(names = "--min-dims", description = "dimensions a pair needs to count for a head (default ${DEFAULT-VALUE})")
+    int minDims = PAPER.minDims();
 
-    @Option(names = "--general-verbs", defaultValue = "3000", description = "size of the WordNet general-verb baseline (default ${DEFAULT-VALUE})")
-    int generalVerbs;
+    @Option(names = "--general-verbs", description = "size of the WordNet general-verb baseline (default ${DEFAULT-VALUE})")
+    int generalVerbs = PAPER.generalVerbs();
 
     @Option(names = "--top-heads", defaultValue = "10", description = "most-changed heads whose gained/lost pairs are listed (default ${DEFAULT-VALUE})")
     int topHeads;
@@ -86,7 +88,7 @@ public final class HeadsCommand implements Callable<Integer> {
             HeadsAnalysis.Model b = open(base);
             HeadsAnalysis.Model t = open(tuned);
             Vocabulary words = vocab != null ? Vocabulary.read(vocab) : Vocabulary.fromTokenizer(b.tokenizer());
-            HeadsOptions options = new HeadsOptions(topK, dims, baseline, minDims, generalVerbs);
+            HeadsOptions options = options();
             List<String> general = Verbs.general(words, generalVerbs, Verbs.wordNetVerbLemmas(), Verbs.INSTRUCTION);
             int layers = b.weights().config().numLayers();
             HeadsReport report = HeadsAnalysis.compare(b, t, words, vectors, vectorsDim, options, general,
@@ -103,6 +105,11 @@ public final class HeadsCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+    }
+
+    /** The options as given (the paper's where not given). */
+    HeadsOptions options() {
+        return new HeadsOptions(topK, dims, baseline, minDims, generalVerbs);
     }
 
     /** DIR → model: the one place that knows how checkpoints are opened. */

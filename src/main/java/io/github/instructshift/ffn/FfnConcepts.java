@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +63,12 @@ public final class FfnConcepts {
 
     public static ModelConcepts analyse(String model, ModelWeights weights, TextTokenizer tokenizer, VocabularySource vocabulary,
                                         Options options, NDManager parent) {
+        return analyse(model, weights, tokenizer, vocabulary, options, parent, layer -> { });
+    }
+
+    /** As {@link #analyse(String, ModelWeights, TextTokenizer, VocabularySource, Options, NDManager)}; {@code onLayer} hears each layer as it is done (progress). */
+    public static ModelConcepts analyse(String model, ModelWeights weights, TextTokenizer tokenizer, VocabularySource vocabulary,
+                                        Options options, NDManager parent, Consumer<LayerPca> onLayer) {
         Vocabulary vocab = vocabulary.load(tokenizer);
         int layers = weights.config().numLayers();
         List<LayerPca> pcas = new ArrayList<>();
@@ -82,6 +89,7 @@ public final class FfnConcepts {
                 }
                 pcas.add(pca);
                 LOG.info("{}: layer {}/{} decomposed ({})", model, layer + 1, layers, pca.method());
+                onLayer.accept(pca);
             }
             return new ModelConcepts(model, List.copyOf(pcas), List.copyOf(comps), projector.source(), projector.dropped());
         }
@@ -95,6 +103,12 @@ public final class FfnConcepts {
      */
     public static List<LabelRecord> label(List<ComponentWords> components, ConceptLabeller labeller, long[] seeds,
                                           int shownWords, int parallelism) {
+        return label(components, labeller, seeds, shownWords, parallelism, r -> { });
+    }
+
+    /** As {@link #label(List, ConceptLabeller, long[], int, int)}; {@code onLabel} hears each label in order as it is collected (progress). */
+    public static List<LabelRecord> label(List<ComponentWords> components, ConceptLabeller labeller, long[] seeds,
+                                          int shownWords, int parallelism, Consumer<LabelRecord> onLabel) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallelism));
         try {
             List<Future<LabelRecord>> futures = new ArrayList<>();
@@ -116,7 +130,9 @@ public final class FfnConcepts {
             List<LabelRecord> out = new ArrayList<>(futures.size());
             for (Future<LabelRecord> f : futures) {
                 try {
-                    out.add(f.get());
+                    LabelRecord r = f.get();
+                    out.add(r);
+                    onLabel.accept(r);
                 } catch (ExecutionException e) {
                     if (e.getCause() instanceof FfnException fe) {
                         throw fe;

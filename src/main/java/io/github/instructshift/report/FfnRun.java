@@ -8,12 +8,16 @@ import io.github.instructshift.ffn.FfnConcepts;
 import io.github.instructshift.ffn.FfnTables;
 import io.github.instructshift.ffn.LabelRecord;
 import io.github.instructshift.ffn.OfflineLabeller;
-import io.github.instructshift.ffn.PcaOptions;
+import io.github.instructshift.ffn.FfnException;
+import io.github.instructshift.ffn.FfnSettings;
 import io.github.instructshift.ffn.SubspaceRotation;
 import io.github.instructshift.ffn.TokenizerVocabulary;
+import io.github.instructshift.ffn.VocabularySource;
+import io.github.instructshift.ffn.WordListVocabulary;
 import io.github.instructshift.model.Checkpoint;
 import tech.tablesaw.api.Table;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,11 +25,16 @@ import java.util.Map;
 import java.util.stream.LongStream;
 
 /**
- * Finding 3 on the configured pair, sized for a notebook: per layer the top R principal components of
- * the FFN value vectors (R = d_model / 8, at least 8 and at most the paper's 300, so the subspace is a
- * real part of the space and its rotation means something), their top words among the tokenizer's word
- * pieces, labels from the offline lexicon labeller over seeded runs (a stand-in for the paper's
- * ChatGPT labels, and said so), the task and linguistic-level shares, and the subspace rotation.
+ * Finding 3 on the configured pair, with the settings of the configuration's {@link Profile}:
+ * {@code paper}: exactly the {@code ffn} command's ({@link FfnSettings#paper()}: R = 300 components per
+ * layer, top 50 words of which 15 are shown to the labeller, 5 seeded runs, groups of 4 layers) over the
+ * authors' ShareGPT vocabulary; {@code organism}: sized for the small organism (R = d_model / 8, at least
+ * 8 and at most 300, so the subspace is a real part of the space and its rotation means something; top
+ * {@value #ORGANISM_TOP_WORDS} words; {@value #ORGANISM_RUNS} runs; four layer groups) over the tokenizer's
+ * word pieces. The labeller is the configuration's ({@code labeller}: the offline lexicon stand-in unless
+ * {@code openai} is chosen). Per layer: PCA of the FFN value vectors, the components' top words, their
+ * labels, the task and linguistic-level shares, and the subspace rotation; {@link #deviations()} lists
+ * what differs from the paper.
  *
  * @param base           the base model's components
  * @param tuned          the tuned model's components
@@ -34,42 +43,74 @@ import java.util.stream.LongStream;
  * @param byGroup        level shares per layer group (the paper's Figure 3)
  * @param rotation       per layer, principal angles and matched components
  * @param labeller       the labeller's notice
- * @param components     R
- * @param layersPerGroup layers per group in {@code byGroup}
+ * @param settings       the settings it ran with (R, words, runs, layers per group)
+ * @param profile        the profile that chose them
+ * @param deviations     what differs from the paper
  * @param seconds        wall time
  */
 public record FfnRun(FfnConcepts.ModelConcepts base, FfnConcepts.ModelConcepts tuned, List<LabelRecord> labels,
                      List<ConceptShares.Comparison> shares, List<ConceptShares.GroupShare> byGroup,
-                     List<SubspaceRotation.LayerRotation> rotation, String labeller, int components, int layersPerGroup,
-                     double seconds) {
+                     List<SubspaceRotation.LayerRotation> rotation, String labeller, FfnSettings settings,
+                     Profile profile, Deviations deviations, double seconds) {
 
-    public static final int RUNS = 3;
-    public static final int TOP_WORDS = 30;
-    public static final int SHOWN_WORDS = 15;
+    public static final int ORGANISM_RUNS = 3;
+    public static final int ORGANISM_TOP_WORDS = 30;
+    /** Labelling requests in flight (the {@code ffn} command's default). */
+    static final int PARALLEL_LABELS = 4;
 
-    /** R for a model of width {@code dModel}. */
+    /** R for the organism profile and a model of width {@code dModel}. */
     public static int components(int dModel) {
         return Math.max(1, Math.min(dModel, Math.min(300, Math.max(8, dModel / 8))));
     }
 
+    /** Runs the analysis with progress per layer and per labelled component on standard output. */
     public static FfnRun run(ModelPair pair) {
+        return run(pair, Progress::of);
+    }
+
+    /** The settings of a profile for a model of {@code layers} layers and width {@code dModel}. */
+    static FfnSettings settings(Profile profile, int layers, int dModel) {
+        FfnSettings paper = FfnSettings.paper();
+        FfnConcepts.Options p = paper.concepts();
+        if (profile == Profile.PAPER) {
+            return new FfnSettings(new FfnConcepts.Options(Math.min(p.components(), dModel), p.topWords(), p.shownWords(),
+                    p.pca()), paper.runs(), paper.layersPerGroup());
+        }
+        return new FfnSettings(new FfnConcepts.Options(components(dModel), ORGANISM_TOP_WORDS, p.shownWords(), p.pca()),
+                ORGANISM_RUNS, Math.max(1, (layers + 3) / 4));
+    }
+
+    /** A progress reporter for a task, a unit and a total (e.g. {@link Progress#of}). */
+    interface ProgressFactory {
+        Progress start(String task, String unit, int total);
+    }
+
+    static FfnRun run(ModelPair pair, ProgressFactory progress) {
+        NotebookConfig config = pair.config();
         Checkpoint b = pair.checkpoint(ModelRole.BASE);
         Checkpoint t = pair.checkpoint(ModelRole.TUNED);
-        if (!pair.sameShape()) {
-            throw new ReportException("the FFN layers of " + pair.name(ModelRole.BASE) + " and "
-                    + pair.name(ModelRole.TUNED) + " cannot be compared layer by layer: the two models differ in shape");
+        int layers = b.config().numLayers();
+        Profile profile = config.profile();
+        FfnSettings settings = settings(profile, layers, b.config().hiddenSize());
+        VocabularySource vocabulary = profile == Profile.PAPER
+                ? new WordListVocabulary(config.shareGptVocabulary(), 0) : new TokenizerVocabulary(3);
+        ConceptLabeller labeller;
+        try {
+            labeller = config.labeller().open(System.getenv(), config.labelCache(), Duration.ofSeconds(60),
+                    "labeller_endpoint", "labeller_model");
+        } catch (FfnException e) {
+            throw new ReportException(e.getMessage(), e);
         }
         long t0 = System.nanoTime();
-        int r = components(b.config().hiddenSize());
-        int layers = b.config().numLayers();
-        int perGroup = Math.max(1, (layers + 3) / 4);
-        FfnConcepts.Options options = new FfnConcepts.Options(r, TOP_WORDS, SHOWN_WORDS, PcaOptions.defaults());
-        TokenizerVocabulary vocabulary = new TokenizerVocabulary(3);
+        FfnConcepts.Options options = settings.concepts();
         FfnConcepts.ModelConcepts mb;
         FfnConcepts.ModelConcepts mt;
+        Progress pca = progress.start("ffn pca", "layers", 2 * layers);
         try (NDManager manager = NDManager.newBaseManager()) {
-            mb = FfnConcepts.analyse("base", b.weights(), b.tokenizer(), vocabulary, options, manager);
-            mt = FfnConcepts.analyse("tuned", t.weights(), t.tokenizer(), vocabulary, options, manager);
+            mb = FfnConcepts.analyse("base", b.weights(), b.tokenizer(), vocabulary, options, manager,
+                    l -> pca.step("base layer " + l.layer()));
+            mt = FfnConcepts.analyse("tuned", t.weights(), t.tokenizer(), vocabulary, options, manager,
+                    l -> pca.step("tuned layer " + l.layer()));
         }
         List<SubspaceRotation.LayerRotation> rotation = new ArrayList<>();
         for (int layer = 0; layer < layers; layer++) {
@@ -79,12 +120,48 @@ public record FfnRun(FfnConcepts.ModelConcepts base, FfnConcepts.ModelConcepts t
         }
         List<FfnConcepts.ComponentWords> all = new ArrayList<>(mb.components());
         all.addAll(mt.components());
-        ConceptLabeller labeller = new OfflineLabeller();
-        List<LabelRecord> labels = FfnConcepts.label(all, labeller, LongStream.range(0, RUNS).toArray(), SHOWN_WORDS, 2);
+        Progress labelling = progress.start("ffn labels (" + labeller.name() + ")", "labels",
+                all.size() * settings.runs());
+        List<LabelRecord> labels = FfnConcepts.label(all, labeller, LongStream.range(0, settings.runs()).toArray(),
+                options.shownWords(), PARALLEL_LABELS,
+                r -> labelling.step(r.model() + " layer " + r.layer() + " #" + r.rank() + ", run " + r.label().seed()));
         List<ConceptShares.RunShares> perRun = ConceptShares.perRun(labels);
         return new FfnRun(mb, mt, labels, ConceptShares.compare(perRun, "base", "tuned"),
-                ConceptShares.byLayerGroup(labels, perGroup), rotation, labeller.notice(), r, perGroup,
-                (System.nanoTime() - t0) / 1e9);
+                ConceptShares.byLayerGroup(labels, settings.layersPerGroup()), rotation, labeller.notice(), settings,
+                profile, deviations(profile, settings, mb, labeller), (System.nanoTime() - t0) / 1e9);
+    }
+
+    static Deviations deviations(Profile profile, FfnSettings settings, FfnConcepts.ModelConcepts base,
+                                 ConceptLabeller labeller) {
+        FfnSettings paper = FfnSettings.paper();
+        Deviations.Builder d = new Deviations.Builder("ffn");
+        String why = profile == Profile.ORGANISM ? "profile organism" : "d_model is smaller than that";
+        d.differs("components per layer (R)", settings.concepts().components(), paper.concepts().components(),
+                profile == Profile.ORGANISM ? "profile organism: d_model / 8, a real part of the space" : why);
+        d.differs("top words per component", settings.concepts().topWords(), paper.concepts().topWords(), why);
+        d.differs("words shown to the labeller", settings.concepts().shownWords(), paper.concepts().shownWords(), why);
+        d.differs("labelling runs", settings.runs(), paper.runs(), why);
+        d.differs("layers per group", settings.layersPerGroup(), paper.layersPerGroup(),
+                "profile organism: four groups of its few layers");
+        if (profile == Profile.ORGANISM) {
+            d.add("vocabulary", base.vocabularySource(), "the ShareGPT vocabulary (" + NotebookConfig.SHAREGPT_VOCABULARY
+                    + ")", "profile organism; profile=paper with paper (" + NotebookConfig.envName("paper") + ") set reads it");
+        }
+        if (labeller instanceof OfflineLabeller) {
+            d.add("labeller", labeller.name() + " (lexicon stand-in)", "ChatGPT",
+                    "set labeller=openai, labeller_endpoint, labeller_model and labeller_key_env ("
+                            + NotebookConfig.envName("labeller") + ", …)");
+        }
+        return d.build();
+    }
+
+    /** R, the components per layer. */
+    public int components() {
+        return settings.concepts().components();
+    }
+
+    public int layersPerGroup() {
+        return settings.layersPerGroup();
     }
 
     /** The first {@code perLayer} components of every layer of both models with their shown words. */
@@ -93,14 +170,14 @@ public record FfnRun(FfnConcepts.ModelConcepts base, FfnConcepts.ModelConcepts t
         for (FfnConcepts.ModelConcepts m : List.of(base, tuned)) {
             m.components().stream().filter(c -> c.rank() <= perLayer).forEach(top::add);
         }
-        return FfnTables.components(top, SHOWN_WORDS);
+        return FfnTables.components(top, settings.concepts().shownWords());
     }
 
     /** Every component of both models (the CSV dump). */
     public Table allComponents() {
         List<FfnConcepts.ComponentWords> all = new ArrayList<>(base.components());
         all.addAll(tuned.components());
-        return FfnTables.components(all, SHOWN_WORDS);
+        return FfnTables.components(all, settings.concepts().shownWords());
     }
 
     public Table sharesTable() {
@@ -143,7 +220,8 @@ public record FfnRun(FfnConcepts.ModelConcepts base, FfnConcepts.ModelConcepts t
         }
         s.put("task_shares", tasks);
         s.put("level_shares", levels);
-        s.put("components_per_layer", components);
+        s.put("components_per_layer", components());
+        s.put("profile", profile.key());
         s.put("mean_principal_angle_deg", Findings.finite(meanAngle()));
         s.put("mean_matched_abs_cos", Findings.finite(rotation.stream()
                 .mapToDouble(SubspaceRotation.LayerRotation::meanMatchedCosine).average().orElse(Double.NaN)));

@@ -15,6 +15,7 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -24,38 +25,101 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
- * Finding 2 on the configured pair, sized for a notebook: the words are the base tokenizer's word
- * pieces (id order standing in for frequency) plus the paper's instruction verbs and a general-verb
- * baseline of WordNet verbs (see {@link #vocabulary}); relatedness comes from the base model's own
- * embeddings. Every setting used is kept with the report.
+ * Finding 2 on the configured pair, with the settings of the configuration's {@link Profile}:
+ * <ul>
+ *   <li>{@code paper}: exactly the {@code heads} command's ({@link HeadsOptions#paper()}) over the authors'
+ *       ShareGPT vocabulary, relatedness from the {@code vectors} file (GloVe text format), or, when none
+ *       is configured, from the base model's own input embeddings, stated as a deviation (GloVe 840B is a
+ *       5 GB download the project cannot make for you);</li>
+ *   <li>{@code organism}: sized for the small organism: the base tokenizer's word pieces (id order standing
+ *       in for frequency) plus the instruction verbs and a baseline of {@value #GENERAL_VERBS} WordNet verbs
+ *       (see {@link #vocabulary}), top-{@value #TOP_K} words per dimension.</li>
+ * </ul>
+ * Every setting used is kept with the report, and {@link #deviations()} lists what differs from the paper.
  *
- * @param report  the head comparison
- * @param options the settings it ran with
- * @param seconds wall time of the comparison
+ * @param report     the head comparison
+ * @param options    the settings it ran with
+ * @param profile    the profile that chose them
+ * @param deviations what differs from the paper
+ * @param seconds    wall time of the comparison
  */
-public record HeadsRun(HeadsReport report, HeadsOptions options, double seconds) {
+public record HeadsRun(HeadsReport report, HeadsOptions options, Profile profile, Deviations deviations,
+                       double seconds) {
 
-    /** Words per dimension and side, and the size of the general-verb baseline. */
+    /** Under the organism profile: words per dimension and side, and the size of the general-verb baseline. */
     public static final int TOP_K = 40;
     public static final int GENERAL_VERBS = 150;
 
+    /** The settings of one run, chosen before it starts (so a missing file fails at once). */
+    record Plan(Profile profile, Vocabulary words, Path vectors, HeadsOptions options, List<String> general) {}
+
+    /** Runs the comparison with progress per layer on standard output. */
     public static HeadsRun run(ModelPair pair) {
-        if (!pair.sameShape()) {
-            throw new ReportException("the heads of " + pair.name(ModelRole.BASE) + " and " + pair.name(ModelRole.TUNED)
-                    + " cannot be compared one to one: the two models differ in shape");
-        }
+        return run(pair, layers -> Progress.of("heads", "layers", layers));
+    }
+
+    static HeadsRun run(ModelPair pair, IntFunction<Progress> progress) {
+        Plan plan = plan(pair);
         HeadsAnalysis.Model base = pair.headsModel(ModelRole.BASE);
         HeadsAnalysis.Model tuned = pair.headsModel(ModelRole.TUNED);
-        Set<String> lemmas = Verbs.wordNetVerbLemmas();
-        Vocabulary words = vocabulary(base, lemmas);
-        HeadsOptions options = new HeadsOptions(Math.min(TOP_K, words.size()), 0, Math.min(3000, words.size()), 2,
-                GENERAL_VERBS);
-        List<String> general = Verbs.general(words, GENERAL_VERBS, lemmas, Verbs.INSTRUCTION);
+        int layers = base.weights().config().numLayers();
         long t0 = System.nanoTime();
-        HeadsReport report = HeadsAnalysis.compare(base, tuned, words, null, 0, options, general, t -> { });
-        return new HeadsRun(report, options, (System.nanoTime() - t0) / 1e9);
+        Progress p = progress.apply(layers);
+        HeadsReport report = HeadsAnalysis.compare(base, tuned, plan.words(), plan.vectors(), 0, plan.options(),
+                plan.general(), t -> p.step(String.format(Locale.ROOT, "layer %d in %.1f s", t.layer(), t.totalSeconds())));
+        return new HeadsRun(report, plan.options(), plan.profile(), deviations(plan, report),
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    static Plan plan(ModelPair pair) {
+        NotebookConfig config = pair.config();
+        Set<String> lemmas = Verbs.wordNetVerbLemmas();
+        HeadsOptions paper = HeadsOptions.paper();
+        if (config.profile() == Profile.PAPER) {
+            Vocabulary words = Vocabulary.read(config.shareGptVocabulary());
+            HeadsOptions options = new HeadsOptions(Math.min(paper.topK(), words.size()), paper.topDims(),
+                    Math.min(paper.baselineWords(), words.size()), paper.minDims(), paper.generalVerbs());
+            return new Plan(Profile.PAPER, words, config.vectors(), options,
+                    Verbs.general(words, options.generalVerbs(), lemmas, Verbs.INSTRUCTION));
+        }
+        Vocabulary words = vocabulary(pair.headsModel(ModelRole.BASE), lemmas);
+        HeadsOptions options = new HeadsOptions(Math.min(TOP_K, words.size()), paper.topDims(),
+                Math.min(paper.baselineWords(), words.size()), paper.minDims(), GENERAL_VERBS);
+        return new Plan(Profile.ORGANISM, words, config.vectors(), options,
+                Verbs.general(words, GENERAL_VERBS, lemmas, Verbs.INSTRUCTION));
+    }
+
+    static Deviations deviations(Plan plan, HeadsReport report) {
+        HeadsOptions paper = HeadsOptions.paper();
+        HeadsOptions o = plan.options();
+        Deviations.Builder d = new Deviations.Builder("heads");
+        if (plan.profile() == Profile.ORGANISM) {
+            d.add("words", report.words().size() + " (" + report.words().source() + ")",
+                    "the ShareGPT vocabulary (" + NotebookConfig.SHAREGPT_VOCABULARY + ")",
+                    "profile organism; profile=paper with paper (" + NotebookConfig.envName("paper") + ") set reads it");
+        }
+        if (plan.vectors() == null) {
+            d.add("relatedness", report.relatedness(), "GloVe 840B word vectors",
+                    "set vectors (" + NotebookConfig.envName("vectors") + ") to a GloVe text file, as `heads --vectors`");
+        }
+        String small = "the vocabulary has only " + report.words().size() + " words";
+        d.differs("top-K words per dimension and side", o.topK(), paper.topK(),
+                plan.profile() == Profile.ORGANISM ? "profile organism: a small tokenizer" : small);
+        d.differs("dimensions per head", o.topDims(), paper.topDims(), "");
+        d.differs("baseline words for the relatedness thresholds", o.baselineWords(), paper.baselineWords(), small);
+        d.differs("min dimensions per pair", o.minDims(), paper.minDims(), "");
+        d.differs("general verbs", report.generalVerbs().size(), paper.generalVerbs(),
+                plan.profile() == Profile.ORGANISM ? "profile organism: the verbs its tokenizer splits least"
+                        : "only these WordNet verbs are in the vocabulary");
+        for (String note : report.notes()) {
+            if (plan.vectors() != null || !note.startsWith("relatedness")) {     // that one is the row above
+                d.add("note", note, "", "");
+            }
+        }
+        return d.build();
     }
 
     /**
@@ -142,6 +206,7 @@ public record HeadsRun(HeadsReport report, HeadsOptions options, double seconds)
         m.put("min dimensions per pair", Integer.toString(options.minDims()));
         m.put("instruction verbs", Integer.toString(Verbs.INSTRUCTION.size()));
         m.put("general verbs", Integer.toString(report.generalVerbs().size()));
+        m.put("profile", profile.key());
         m.put("seconds", String.format(Locale.ROOT, "%.1f", seconds));
         for (int i = 0; i < report.notes().size(); i++) {
             m.put("note " + (i + 1), report.notes().get(i));

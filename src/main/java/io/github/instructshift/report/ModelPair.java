@@ -1,6 +1,7 @@
 package io.github.instructshift.report;
 
 import io.github.instructshift.attribution.ModelRole;
+import io.github.instructshift.attribution.PieceIds;
 import io.github.instructshift.heads.HeadsAnalysis;
 import io.github.instructshift.model.CausalLM;
 import io.github.instructshift.model.Checkpoint;
@@ -10,7 +11,10 @@ import io.github.instructshift.model.ModelConfig;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.Function;
 
@@ -33,11 +37,62 @@ public final class ModelPair implements AutoCloseable {
         this.options = options;
     }
 
-    /** Opens the pair of {@code config}; fails with a clear message when a checkpoint is missing. */
+    /**
+     * Opens the pair of {@code config}; fails with a clear message when a checkpoint is missing, when
+     * the two architectures differ ({@link #architectureDifference}) or when their tokenizers differ
+     * (the check {@code attribute --paired} makes): every finding compares the models weight for weight
+     * or token for token, so such a pair would fail deep in a notebook or compare the wrong things.
+     */
     public static ModelPair open(NotebookConfig config) {
         config.requirePair();
+        Checkpoint base = Checkpoint.open(config.base());
+        Checkpoint tuned = Checkpoint.open(config.tuned());
+        String what = "base " + config.base() + " and tuned " + config.tuned();
+        String architecture = architectureDifference(base.config(), tuned.config());
+        if (architecture != null) {
+            throw new ReportException(what + " differ in architecture, so their weights cannot be compared: "
+                    + architecture);
+        }
+        String vocabulary = PieceIds.difference(base.tokenizer(), tuned.tokenizer());
+        if (vocabulary != null) {
+            throw new ReportException(what + " do not share one tokenizer vocabulary (" + vocabulary
+                    + "), so their tokens cannot be compared");
+        }
         config.applyThreads();
-        return new ModelPair(config, Checkpoint.open(config.base()), Checkpoint.open(config.tuned()), config.loadOptions());
+        return new ModelPair(config, base, tuned, config.loadOptions());
+    }
+
+    /**
+     * Null when two configurations describe the same architecture (family, layers, widths, heads,
+     * key/value heads, head size, FFN size, vocabulary, tied embeddings, rotary settings); otherwise
+     * every difference in one line, with config.json's names: {@code base has num_key_value_heads = 2, tuned has 4}.
+     */
+    public static String architectureDifference(ModelConfig base, ModelConfig tuned) {
+        Map<String, Function<ModelConfig, Object>> fields = new LinkedHashMap<>();
+        fields.put("model_type", ModelConfig::modelType);
+        fields.put("num_hidden_layers", ModelConfig::numLayers);
+        fields.put("hidden_size", ModelConfig::hiddenSize);
+        fields.put("num_attention_heads", ModelConfig::numHeads);
+        fields.put("num_key_value_heads", ModelConfig::numKvHeads);
+        fields.put("head_dim", ModelConfig::headDim);
+        fields.put("intermediate_size", ModelConfig::intermediateSize);
+        fields.put("vocab_size", ModelConfig::vocabSize);
+        fields.put("tie_word_embeddings", ModelConfig::tiedEmbeddings);
+        fields.put("rope_theta", c -> c.rope().theta());
+        fields.put("rope_type", c -> c.rope().type());
+        fields.put("rope factor", c -> c.rope().factor());
+        fields.put("rope low_freq_factor", c -> c.rope().lowFreqFactor());
+        fields.put("rope high_freq_factor", c -> c.rope().highFreqFactor());
+        fields.put("rope original_max_position_embeddings", c -> c.rope().originalMaxPositions());
+        List<String> differences = new ArrayList<>();
+        fields.forEach((name, field) -> {
+            Object b = field.apply(base);
+            Object t = field.apply(tuned);
+            if (!b.equals(t)) {
+                differences.add("base has " + name + " = " + b + ", tuned has " + t);
+            }
+        });
+        return differences.isEmpty() ? null : String.join("; ", differences);
     }
 
     public NotebookConfig config() {
@@ -100,12 +155,9 @@ public final class ModelPair implements AutoCloseable {
         t.append(f.apply(tuned));
     }
 
-    /** Whether both models have the same shape (the head and FFN comparisons need it). */
+    /** Whether both models have the same architecture (always so for an opened pair: {@link #open} checks it). */
     public boolean sameShape() {
-        ModelConfig a = base.config();
-        ModelConfig b = tuned.config();
-        return a.numLayers() == b.numLayers() && a.hiddenSize() == b.hiddenSize() && a.numHeads() == b.numHeads()
-                && a.headDim() == b.headDim() && a.intermediateSize() == b.intermediateSize();
+        return architectureDifference(base.config(), tuned.config()) == null;
     }
 
     /**

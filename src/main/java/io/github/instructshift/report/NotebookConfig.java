@@ -1,11 +1,14 @@
 package io.github.instructshift.report;
 
+import io.github.instructshift.ffn.LabellerSpec;
 import io.github.instructshift.model.LoadOptions;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +30,9 @@ import java.util.Properties;
  * {@value #DEFAULT_TUNED} on the CPU in float32, without the authors' data. A blank value counts as
  * unset. Relative paths are resolved against the project root (the notebooks run in {@code notebooks/}).
  *
+ * <p>The {@link Profile} says which settings the analyses use: the paper's (the command line's) for
+ * any pair but the embedded organism, which gets settings sized for it; {@code profile} forces either.
+ *
  * @param root     the project root (the folder with {@code pom.xml} and {@code notebooks/})
  * @param base     base model checkpoint directory
  * @param tuned    instruction-tuned checkpoint directory
@@ -37,10 +43,16 @@ import java.util.Properties;
  * @param prompts  the authors' prompts attributed on the pair per prompt set (the shortest ones)
  * @param threads  PyTorch's intra-op CPU threads, or 0 for PyTorch's own choice ({@code auto}); the default
  *                 is 1, which is fastest for a small pair (and on a busy machine); give a 7B pair more
+ * @param profile  the analyses' settings: {@link Profile#PAPER} (the command line's, the paper's) unless both
+ *                 checkpoints are the embedded organism's, or as forced by the key {@code profile}
+ * @param vectors  GloVe-format word vectors for the head analysis's relatedness test (as {@code heads --vectors}), or null
+ * @param labeller the FFN concept labeller (keys {@code labeller}, {@code labeller_endpoint}, {@code labeller_model},
+ *                 {@code labeller_key_env})
  * @param sources  for every key, where its value came from
  */
 public record NotebookConfig(Path root, Path base, Path tuned, Path paper, String device, String dtype, Path figures,
-                             int prompts, int threads, Map<String, String> sources) {
+                             int prompts, int threads, Profile profile, Path vectors, LabellerSpec labeller,
+                             Map<String, String> sources) {
 
     public static final String DEFAULT_BASE = "data/models/organism-base";
     public static final String DEFAULT_TUNED = "data/models/organism-tuned";
@@ -49,7 +61,9 @@ public record NotebookConfig(Path root, Path base, Path tuned, Path paper, Strin
     public static final String CONFIG_FILE = "instruct-shift.properties";
     /** The keys, in display order. */
     public static final List<String> KEYS = List.of("base", "tuned", "paper", "device", "dtype", "threads", "figures",
-            "prompts");
+            "prompts", "profile", "vectors", "labeller", "labeller_endpoint", "labeller_model", "labeller_key_env");
+    /** The ShareGPT word list in the authors' data folder (the paper's vocabulary for Findings 2 and 3). */
+    public static final String SHAREGPT_VOCABULARY = "datasets/SingleShareGPT_Vocab.tsv";
 
     static final String DEFAULT = "default";
 
@@ -92,7 +106,8 @@ public record NotebookConfig(Path root, Path base, Path tuned, Path paper, Strin
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
         Map<String, String> defaults = Map.of("base", DEFAULT_BASE, "tuned", DEFAULT_TUNED, "device", "cpu",
-                "dtype", "float32", "threads", "1", "figures", "figures", "prompts", "6");
+                "dtype", "float32", "threads", "1", "figures", "figures", "prompts", "6", "labeller", "offline",
+                "labeller_key_env", LabellerSpec.DEFAULT_KEY_ENV);
         for (String key : KEYS) {
             String var = envName(key);
             String fromEnv = blankToNull(env.get(var));
@@ -137,10 +152,71 @@ public record NotebookConfig(Path root, Path base, Path tuned, Path paper, Strin
                     + paper + ") is not the authors' data folder: expected datasets/FinalDataset.tsv,"
                     + " datasets/AnnotatedDataset.tsv and attributions/ifa_llama_7b, attributions/ifa_vicuna_7b in it");
         }
-        return new NotebookConfig(root, root.resolve(values.get("base")).normalize(),
-                root.resolve(values.get("tuned")).normalize(), paper, values.get("device").trim().toLowerCase(Locale.ROOT),
+        Path base = root.resolve(values.get("base")).normalize();
+        Path tuned = root.resolve(values.get("tuned")).normalize();
+        Profile profile = values.containsKey("profile")
+                ? Profile.parse(values.get("profile"), "profile (from " + sources.get("profile") + ")")
+                : Profile.forPair(root, base, tuned);
+        if (!values.containsKey("profile")) {
+            sources.put("profile", profile == Profile.ORGANISM ? "default: both models are the embedded organism"
+                    : "default: the pair is not the embedded organism");
+        }
+        Path vectors = values.containsKey("vectors") ? root.resolve(values.get("vectors")).normalize() : null;
+        if (vectors != null && !Files.isRegularFile(vectors)) {
+            throw new ReportException("vectors = " + values.get("vectors") + " (from " + sources.get("vectors") + ", i.e. "
+                    + vectors + ") is not a file: expected GloVe text-format word vectors (word, then the numbers)");
+        }
+        return new NotebookConfig(root, base, tuned, paper, values.get("device").trim().toLowerCase(Locale.ROOT),
                 values.get("dtype").trim().toLowerCase(Locale.ROOT), root.resolve(values.get("figures")).normalize(),
-                prompts, threads, sources);
+                prompts, threads, profile, vectors, labeller(values, sources), sources);
+    }
+
+    private static LabellerSpec labeller(Map<String, String> values, Map<String, String> sources) {
+        String kind = values.get("labeller").toLowerCase(Locale.ROOT);
+        if (!kind.equals("offline") && !kind.equals("openai")) {
+            throw new ReportException("labeller = '" + values.get("labeller") + "' (from " + sources.get("labeller")
+                    + ") must be 'offline' or 'openai'");
+        }
+        URI endpoint = null;
+        if (values.containsKey("labeller_endpoint")) {
+            try {
+                endpoint = new URI(values.get("labeller_endpoint"));
+            } catch (URISyntaxException e) {
+                endpoint = null;
+            }
+            if (endpoint == null || endpoint.getScheme() == null || endpoint.getHost() == null) {
+                throw new ReportException("labeller_endpoint = '" + values.get("labeller_endpoint") + "' (from "
+                        + sources.get("labeller_endpoint") + ") is not a URL such as https://api.openai.com/v1");
+            }
+        }
+        if (kind.equals("openai") && (endpoint == null || !values.containsKey("labeller_model"))) {
+            throw new ReportException("labeller = openai (from " + sources.get("labeller") + ") needs labeller_endpoint"
+                    + " (" + envName("labeller_endpoint") + ") and labeller_model (" + envName("labeller_model") + ")");
+        }
+        return new LabellerSpec(kind, endpoint, values.get("labeller_model"), values.get("labeller_key_env"));
+    }
+
+    /**
+     * The authors' ShareGPT word list, which the paper profile reads for Findings 2 and 3; when the
+     * authors' folder is not configured a {@link ReportException} says which key to set.
+     */
+    public Path shareGptVocabulary() {
+        if (paper == null) {
+            throw new ReportException("profile paper reads the ShareGPT vocabulary (" + SHAREGPT_VOCABULARY + ") from the"
+                    + " authors' data: set paper (" + envName("paper") + ") to their folder, or profile=organism ("
+                    + envName("profile") + ") for the organism's settings");
+        }
+        Path file = paper.resolve(SHAREGPT_VOCABULARY);
+        if (!Files.isRegularFile(file)) {
+            throw new ReportException("paper = " + paper + " (from " + sources.get("paper") + ") has no " + SHAREGPT_VOCABULARY
+                    + ", the ShareGPT vocabulary profile paper reads");
+        }
+        return file;
+    }
+
+    /** Where the openai labeller keeps its answers, so a rerun asks the endpoint nothing twice. */
+    public Path labelCache() {
+        return root.resolve("data").resolve("cache").resolve("labels");
     }
 
     /** The environment variable of a key: {@code base} → {@code INSTRUCT_SHIFT_BASE}. */
@@ -248,6 +324,12 @@ public record NotebookConfig(Path root, Path base, Path tuned, Path paper, Strin
             case "figures" -> figures.toString();
             case "prompts" -> Integer.toString(prompts);
             case "threads" -> threads == 0 ? "auto" : Integer.toString(threads);
+            case "profile" -> profile.key();
+            case "vectors" -> vectors == null ? "(not given)" : vectors.toString();
+            case "labeller" -> labeller.kind();
+            case "labeller_endpoint" -> labeller.endpoint() == null ? "(not given)" : labeller.endpoint().toString();
+            case "labeller_model" -> labeller.model() == null ? "(not given)" : labeller.model();
+            case "labeller_key_env" -> labeller.keyEnv();
             default -> throw new IllegalArgumentException(key);
         };
     }
@@ -256,7 +338,7 @@ public record NotebookConfig(Path root, Path base, Path tuned, Path paper, Strin
     public String toString() {
         StringBuilder s = new StringBuilder("notebook configuration");
         for (String k : KEYS) {
-            s.append(String.format(Locale.ROOT, "%n  %-8s %s  (%s)", k, value(k), sources.get(k)));
+            s.append(String.format(Locale.ROOT, "%n  %-17s %s  (%s)", k, value(k), sources.get(k)));
         }
         return s.toString();
     }

@@ -1,13 +1,11 @@
 package io.github.instructshift.report;
 
+import io.github.instructshift.attribution.AttributionPrompt;
 import io.github.instructshift.attribution.AttributionResult;
-import io.github.instructshift.attribution.GradientAttributor;
 import io.github.instructshift.attribution.InstructionTables;
 import io.github.instructshift.attribution.ModelRole;
-import io.github.instructshift.attribution.TokenAlignment;
-import io.github.instructshift.model.CausalLM;
-import io.github.instructshift.model.Generation;
-import io.github.instructshift.model.TextTokenizer;
+import io.github.instructshift.attribution.PromptAttributor;
+import io.github.instructshift.model.PromptFormat;
 import io.github.instructshift.stats.GroupSummary;
 import io.github.instructshift.stats.WelchTest;
 import tech.tablesaw.api.DoubleColumn;
@@ -15,22 +13,25 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * Finding 1 on the configured pair: each model answers a prompt greedily, the answer is attributed to
- * the prompt tokens (gradient × input, {@link GradientAttributor}) and scored by the paper's instruction
- * score ({@link AttributionResult#fromRaw}), the instruction tokens being those that overlap the
- * prompt's instruction spans. The first token is the tokenizer's BOS, which the attribution drops.
+ * the prompt tokens and scored by the paper's instruction score, through the same
+ * {@link PromptAttributor} as the {@code attribute} command (the prompt text given raw, since
+ * {@link EvalPrompts} renders it already): the first token is the tokenizer's BOS, which the attribution
+ * drops, and a final EOS is generated but not attributed (as the authors do), the instruction tokens
+ * being those that overlap the prompt's instruction spans.
  */
 public final class PairAttribution {
     private final ModelPair pair;
     private final int maxNewTokens;
+    private final Map<ModelRole, PromptAttributor> attributors = new EnumMap<>(ModelRole.class);
 
-    /** @param maxNewTokens the longest answer attributed (the paper: up to 128; small models need fewer) */
+    /** @param maxNewTokens the longest answer attributed (the {@code attribute} command: 300; small models need fewer) */
     public PairAttribution(ModelPair pair, int maxNewTokens) {
         if (maxNewTokens < 1) {
             throw new ReportException("maxNewTokens must be >= 1, got " + maxNewTokens);
@@ -39,50 +40,61 @@ public final class PairAttribution {
         this.maxNewTokens = maxNewTokens;
     }
 
-    /** One prompt under one model. */
-    public AttributionResult attribute(ModelRole role, EvalPrompts.EvalPrompt prompt) {
-        CausalLM lm = pair.lm(role);
-        TextTokenizer tok = lm.tokenizer();
-        long[] ids = tok.encode(prompt.text(), true);
-        if (ids.length < 2) {
-            throw new ReportException("prompt " + prompt.id() + " has " + ids.length + " tokens: nothing to attribute to");
-        }
-        if (ids.length + 1 > lm.config().maxPositions()) {
-            throw new ReportException("prompt " + prompt.id() + " has " + ids.length + " tokens, no room for an answer in "
-                    + pair.name(role) + "'s context of " + lm.config().maxPositions() + " tokens");
-        }
-        List<String> pieces = tok.tokens(prompt.text(), true);
-        List<int[]> spans = tok.charSpans(prompt.text(), true);
-        Generation answer = lm.generate(ids, maxNewTokens);
-        float[][] raw = new GradientAttributor(lm).attribute(ids, answer.outputIds());
-        List<String> promptTokens = pieces.subList(1, pieces.size());
-        int[][] tokenSpans = spans.subList(1, spans.size()).toArray(new int[0][]);
-        boolean[] mask = TokenAlignment.mask(promptTokens, tokenSpans, prompt.text(), prompt.instruction());
-        List<String> responseTokens = new ArrayList<>();
-        for (long id : answer.outputIds()) {
-            responseTokens.add(tok.piece(id));
-        }
-        double[][] matrix = new double[raw.length][];
-        for (int i = 0; i < raw.length; i++) {
-            matrix[i] = new double[raw[i].length];
-            for (int j = 0; j < raw[i].length; j++) {
-                matrix[i][j] = raw[i][j];
-            }
-        }
-        return AttributionResult.fromRaw(prompt.id(), pair.name(role), role, prompt.format(), promptTokens,
-                responseTokens, matrix, mask, List.of());
+    public int maxNewTokens() {
+        return maxNewTokens;
     }
 
-    /** Every prompt under both models; {@code progress} hears each prompt's ID when it is done. */
-    public Scores scoreAll(List<EvalPrompts.EvalPrompt> prompts, Consumer<String> progress) {
+    /** One prompt under one model; a prompt the model cannot take (too long, nothing after BOS) is a ReportException. */
+    public AttributionResult attribute(ModelRole role, EvalPrompts.EvalPrompt prompt) {
+        PromptAttributor attributor = attributors.computeIfAbsent(role,
+                r -> new PromptAttributor(pair.lm(r), pair.name(r), r, PromptFormat.RAW, maxNewTokens, true));
+        try {
+            return attributor.attribute(new AttributionPrompt(prompt.id(), prompt.text(), prompt.instruction(), List.of(),
+                    AttributionPrompt.RULE_SPANS)).result();
+        } catch (IllegalArgumentException e) {
+            throw new ReportException(pair.name(role) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every prompt under both models, with live progress on standard output ({@link Progress}). */
+    public Scores scoreAll(List<EvalPrompts.EvalPrompt> prompts) {
+        return scoreAll(prompts, Progress.of("attribution", "answers", 2 * prompts.size()));
+    }
+
+    /** Every prompt under both models; {@code progress} steps once per answer attributed. */
+    Scores scoreAll(List<EvalPrompts.EvalPrompt> prompts, Progress progress) {
         List<AttributionResult> base = new ArrayList<>();
         List<AttributionResult> tuned = new ArrayList<>();
         for (EvalPrompts.EvalPrompt p : prompts) {
             base.add(attribute(ModelRole.BASE, p));
+            progress.step(p.id() + ", base");
             tuned.add(attribute(ModelRole.TUNED, p));
-            progress.accept(p.id());
+            progress.step(p.id() + ", tuned");
         }
         return new Scores(prompts, base, tuned);
+    }
+
+    /**
+     * What differs from the paper's attribution (and the {@code attribute} command's defaults) in
+     * this notebook's run over {@code prompts}.
+     */
+    public Deviations deviations(List<EvalPrompts.EvalPrompt> prompts, NotebookConfig config) {
+        Deviations.Builder d = new Deviations.Builder("attribution");
+        d.differs("longest answer attributed (tokens)", maxNewTokens, PromptAttributor.PAPER_MAX_NEW_TOKENS,
+                "`attribute` (the command line) attributes the full length");
+        long organism = prompts.stream().filter(p -> !p.format().equals("raw")).count();
+        if (organism > 0) {
+            d.add("prompts", organism + " of the organism's task prompts in its Alpaca format",
+                    "the authors' prompt sets, given raw", "they test the organism on what it was tuned for");
+        }
+        if (config.hasPaper()) {
+            d.add("the authors' prompts", "the " + config.prompts() + " shortest of each set", "all of them",
+                    "set prompts (" + NotebookConfig.envName("prompts") + ") for more, or run `attribute --paper`");
+        } else {
+            d.add("the authors' prompts", "none", "Self-Instruct, LIMA and MT-Bench",
+                    "set paper (" + NotebookConfig.envName("paper") + ") to their folder");
+        }
+        return d.build();
     }
 
     /** Scores of both models on the same prompts, in prompt order. */

@@ -3,8 +3,12 @@
  * notebook stays a short list of calls and every number it shows is computed (and tested) here.
  *
  * <p>Owns: the notebooks' one configuration ({@link io.github.instructshift.report.NotebookConfig}:
- * environment variables over an optional properties file over the embedded default pair), the opened
- * model pair ({@link io.github.instructshift.report.ModelPair}, with its weight change per layer,
+ * environment variables over an optional properties file over the embedded default pair, with the
+ * {@link io.github.instructshift.report.Profile} that picks the analyses' settings), the deviations from the
+ * paper a run states ({@link io.github.instructshift.report.Deviations}), live progress of long cells
+ * ({@link io.github.instructshift.report.Progress}), the opened
+ * model pair ({@link io.github.instructshift.report.ModelPair}, checked for one architecture and one
+ * tokenizer vocabulary, with its weight change per layer,
  * {@link io.github.instructshift.report.WeightChange}), figure export
  * ({@link io.github.instructshift.report.Figures}: XChart charts or Java2D
  * {@link io.github.instructshift.report.Drawing}s as PNG and SVG, Tablesaw

@@ -141,4 +141,51 @@ class NotebookConfigTest {
         assertEquals("float16", t.stringColumn("value").get(dtype));
         assertEquals("environment INSTRUCT_SHIFT_DTYPE", t.stringColumn("from").get(dtype));
     }
+
+    @Test
+    void theEmbeddedOrganismGetsItsProfileAndAnyOtherPairThePapersUnlessForced() throws Exception {
+        assertEquals(Profile.ORGANISM, NotebookConfig.resolve(Map.of(), root).profile());
+        Map<String, String> real = Map.of("INSTRUCT_SHIFT_BASE", Shared.fixture("tiny-llama").toString(),
+                "INSTRUCT_SHIFT_TUNED", Shared.fixture("tiny-qwen2").toString());
+        assertEquals(Profile.PAPER, NotebookConfig.resolve(real, root).profile());
+        Map<String, String> forced = new HashMap<>(real);
+        forced.put("INSTRUCT_SHIFT_PROFILE", "Organism");
+        assertEquals(Profile.ORGANISM, NotebookConfig.resolve(forced, root).profile());
+        Files.writeString(root.resolve("instruct-shift.properties"), "profile=paper\n");
+        NotebookConfig c = NotebookConfig.resolve(Map.of(), root);
+        assertEquals(Profile.PAPER, c.profile(), "the embedded pair forced to the paper's settings");
+        assertTrue(c.sources().get("profile").startsWith("file "), c.sources().get("profile"));
+        ReportException e = assertThrows(ReportException.class,
+                () -> NotebookConfig.resolve(Map.of("INSTRUCT_SHIFT_PROFILE", "quick"), root));
+        assertTrue(e.getMessage().contains("profile") && e.getMessage().contains("'quick'"), e.getMessage());
+    }
+
+    @Test
+    void thePaperProfileNamesTheKeyToSetForTheShareGptVocabulary() {
+        NotebookConfig none = NotebookConfig.resolve(Map.of("INSTRUCT_SHIFT_PROFILE", "paper"), root);
+        ReportException e = assertThrows(ReportException.class, none::shareGptVocabulary);
+        assertTrue(e.getMessage().contains("INSTRUCT_SHIFT_PAPER") && !e.getMessage().contains("\n"), e.getMessage());
+        NotebookConfig paper = NotebookConfig.resolve(Map.of("INSTRUCT_SHIFT_PAPER", Shared.paper().toString()), root);
+        assertEquals(Shared.paper().resolve("datasets/SingleShareGPT_Vocab.tsv"), paper.shareGptVocabulary());
+    }
+
+    @Test
+    void theLabellerAndVectorsKeysAreCheckedWhenRead() {
+        assertTrue(NotebookConfig.resolve(Map.of(), root).labeller().isOffline());
+        ReportException openai = assertThrows(ReportException.class,
+                () -> NotebookConfig.resolve(Map.of("INSTRUCT_SHIFT_LABELLER", "openai"), root));
+        assertTrue(openai.getMessage().contains("INSTRUCT_SHIFT_LABELLER_ENDPOINT")
+                && openai.getMessage().contains("INSTRUCT_SHIFT_LABELLER_MODEL"), openai.getMessage());
+        NotebookConfig c = NotebookConfig.resolve(Map.of("INSTRUCT_SHIFT_LABELLER", "openai",
+                "INSTRUCT_SHIFT_LABELLER_ENDPOINT", "http://localhost:8000/v1", "INSTRUCT_SHIFT_LABELLER_MODEL", "m",
+                "INSTRUCT_SHIFT_LABELLER_KEY_ENV", "MY_KEY"), root);
+        assertEquals("openai", c.labeller().kind());
+        assertEquals("MY_KEY", c.labeller().keyEnv());
+        assertTrue(assertThrows(ReportException.class, () -> NotebookConfig.resolve(Map.of("INSTRUCT_SHIFT_LABELLER",
+                "gpt"), root)).getMessage().contains("labeller = 'gpt'"));
+        ReportException vectors = assertThrows(ReportException.class,
+                () -> NotebookConfig.resolve(Map.of("INSTRUCT_SHIFT_VECTORS", "glove.txt"), root));
+        assertTrue(vectors.getMessage().contains("vectors = glove.txt") && vectors.getMessage().contains("GloVe"),
+                vectors.getMessage());
+    }
 }

@@ -41,7 +41,7 @@ class PairReportTest {
         PerturbedCheckpoint.write(Shared.fixture("tiny-llama"), tmp.resolve("tiny-llama-tuned"), 0.05, 7);
         config = NotebookConfig.resolve(Map.of("INSTRUCT_SHIFT_BASE", Shared.fixture("tiny-llama").toString(),
                 "INSTRUCT_SHIFT_TUNED", tmp.resolve("tiny-llama-tuned").toString(),
-                "INSTRUCT_SHIFT_FIGURES", tmp.resolve("figures").toString()), tmp);
+                "INSTRUCT_SHIFT_FIGURES", tmp.resolve("figures").toString(), "INSTRUCT_SHIFT_PROFILE", "organism"), tmp);
         pair = ModelPair.open(config);
     }
 
@@ -206,7 +206,7 @@ class PairReportTest {
         assertEquals(8, ffn.components(), "d_model 64: R = 8, a real part of the space");
         assertEquals(3, ffn.rotation().size());
         List<EvalPrompts.EvalPrompt> prompts = EvalPrompts.tasks(2);
-        PairAttribution.Scores scores = new PairAttribution(pair, 4).scoreAll(prompts, id -> { });
+        PairAttribution.Scores scores = new PairAttribution(pair, 4).scoreAll(prompts);
         figures.json(Findings.PAIR, Findings.pair(pair));
         figures.json(Findings.ATTRIBUTION, Findings.attribution(scores, PaperTables.compute(config)));
         figures.json(Findings.HEADS, heads.summary());
