@@ -46,6 +46,7 @@ final class KernelServer {
     private final BlockingQueue<WireMessage> iopubQueue = new LinkedBlockingQueue<>();
     private final CountDownLatch shutdown = new CountDownLatch(1);
     private final AtomicInteger executionCount = new AtomicInteger(0);
+    private final History history = new History();
     private final Object stdinLock = new Object();
 
     private volatile boolean running = true;
@@ -299,18 +300,8 @@ final class KernelServer {
                     reply(socket, request, "is_complete_reply", c);
                 }
                 case "complete_request" -> complete(socket, request);
-                case "inspect_request" -> {
-                    ObjectNode c = ok();
-                    c.put("found", false);
-                    c.putObject("data");
-                    c.putObject("metadata");
-                    reply(socket, request, "inspect_reply", c);
-                }
-                case "history_request" -> {
-                    ObjectNode c = ok();
-                    c.putArray("history");
-                    reply(socket, request, "history_reply", c);
-                }
+                case "inspect_request" -> inspect(socket, request);
+                case "history_request" -> history(socket, request);
                 case "comm_info_request" -> {
                     ObjectNode c = ok();
                     c.putObject("comms");
@@ -351,11 +342,14 @@ final class KernelServer {
             input.put("execution_count", count);
             iopubQueue.add(codec.broadcast("execute_input", request, input));
         }
+        if (store && !silent) {
+            history.add(count, code);
+        }
         currentExecute = request;
         allowStdin = content.path("allow_stdin").asBoolean(false);
         ObjectNode reply;
         try {
-            Evaluator.Result result = evaluator.eval(code);
+            Evaluator.Result result = evaluator.eval(code, "In [" + count + "]");
             drainStreams();
             if (result.hasValue() && !silent) {
                 ObjectNode r = object();
@@ -416,6 +410,44 @@ final class KernelServer {
         reply(socket, request, "complete_reply", c);
     }
 
+    private void inspect(ZMQ.Socket socket, WireMessage request) {
+        String code = request.content().path("code").asText("");
+        // Jupyter counts the cursor in code points, Java strings in UTF-16 units
+        int points = code.codePointCount(0, code.length());
+        int cursor = code.offsetByCodePoints(0, Math.max(0, Math.min(points, request.content().path("cursor_pos").asInt(points))));
+        String text;
+        try {
+            text = evaluator.inspect(code, cursor);
+        } catch (RuntimeException e) {
+            text = ""; // analysis of half-typed code may fail inside JShell: nothing found, not an error
+        }
+        ObjectNode c = ok();
+        c.put("found", !text.isEmpty());
+        ObjectNode data = c.putObject("data");
+        if (!text.isEmpty()) {
+            data.put("text/plain", text);
+        }
+        c.putObject("metadata");
+        reply(socket, request, "inspect_reply", c);
+    }
+
+    /** history_reply: [session, line, input] triples; session 0 is this session, as in requests. */
+    private void history(ZMQ.Socket socket, WireMessage request) {
+        ObjectNode q = request.content();
+        List<History.Entry> entries = switch (q.path("hist_access_type").asText("tail")) {
+            case "range" -> history.range(q.path("start").asInt(1), q.path("stop").asInt(0));
+            case "search" -> history.search(q.path("pattern").asText("*"), q.path("n").asInt(0),
+                    q.path("unique").asBoolean(false));
+            default -> history.tail(q.path("n").asInt(10));
+        };
+        ObjectNode c = ok();
+        ArrayNode list = c.putArray("history");
+        for (History.Entry e : entries) {
+            list.addArray().add(0).add(e.line()).add(e.input());
+        }
+        reply(socket, request, "history_reply", c);
+    }
+
     private ObjectNode kernelInfo() {
         ObjectNode c = ok();
         c.put("protocol_version", WireCodec.PROTOCOL_VERSION);
@@ -452,14 +484,14 @@ final class KernelServer {
         iopubQueue.add(codec.broadcast("stream", currentExecute, c));
     }
 
-    private void publishDisplay(Object value) {
-        Map<String, String> data = MimeRenderer.render(value); // render first: a failure surfaces in the cell
+    private void publishDisplay(Display.Shown shown) {
+        Map<String, String> data = MimeRenderer.render(shown.value()); // render first: a failure surfaces in the cell
         drainStreams(); // text printed before display(...) appears before it
         ObjectNode c = object();
         c.set("data", bundle(data));
         c.putObject("metadata");
-        c.putObject("transient");
-        iopubQueue.add(codec.broadcast("display_data", currentExecute, c));
+        c.putObject("transient").put("display_id", shown.displayId());
+        iopubQueue.add(codec.broadcast(shown.update() ? "update_display_data" : "display_data", currentExecute, c));
     }
 
     private void drainStreams() {

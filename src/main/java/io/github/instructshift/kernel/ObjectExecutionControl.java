@@ -1,6 +1,6 @@
 package io.github.instructshift.kernel;
 
-import jdk.jshell.execution.DirectExecutionControl;
+import jdk.jshell.execution.LocalExecutionControl;
 import jdk.jshell.spi.ExecutionControl;
 import jdk.jshell.spi.ExecutionControlProvider;
 import jdk.jshell.spi.ExecutionEnv;
@@ -12,17 +12,34 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * JShell's in-process engine, but each snippet's value is kept as the real object: the value string
- * JShell sees is a key into {@link #take}. Snippets run on a fresh thread each, so {@link #stop()}
- * can end a runaway cell without touching the thread that serves the Jupyter protocol.
+ * JShell's in-process engine ({@link LocalExecutionControl}), but each snippet's value is kept as
+ * the real object: the value string JShell sees is a key into {@link #take}.
+ *
+ * <p>Why extend {@code LocalExecutionControl} rather than stop threads ourselves: it is the JDK's
+ * own answer to stopping a snippet on every JDK. Up to JDK 19 its {@code stop()} uses
+ * {@code Thread.stop}; from JDK 20 on (where {@code Thread.stop} throws) it instruments every
+ * loaded snippet class with a stop check before each backward branch and at each method start, and
+ * interrupts the snippet thread (so {@code Thread.sleep} and other blocking calls end too). Code
+ * inside libraries is not instrumented: a busy loop there ends only when it blocks or returns.
+ *
+ * <p>To keep the value, the JDK's {@code invoke} is handed a trampoline whose only job is to call
+ * the snippet's do-it method and hold on to what it returned.
  */
-final class ObjectExecutionControl extends DirectExecutionControl {
+final class ObjectExecutionControl extends LocalExecutionControl {
     private static final String KEY_PREFIX = "\u0000instructshift-value#";
+    private static final Object NULL = new Object();
+    private static final Method TRAMPOLINE;
+
+    static {
+        try {
+            TRAMPOLINE = Trampoline.class.getMethod("run");
+        } catch (NoSuchMethodException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final Map<String, Object> values = new ConcurrentHashMap<>();
     private final AtomicLong counter = new AtomicLong();
-    private final ThreadGroup group = new ThreadGroup("notebook-cells");
-    private volatile Thread running;
-    private volatile boolean stopRequested;
 
     static ExecutionControlProvider provider(ObjectExecutionControl control) {
         return new ExecutionControlProvider() {
@@ -40,41 +57,18 @@ final class ObjectExecutionControl extends DirectExecutionControl {
 
     @Override
     protected String invoke(Method doit) throws Exception {
-        Object[] result = new Object[1];
-        Throwable[] failure = new Throwable[1];
-        stopRequested = false;
-        Thread t = new Thread(group, () -> {
-            try {
-                result[0] = doit.invoke(null);
-            } catch (InvocationTargetException e) {
-                failure[0] = e;
-            } catch (Throwable e) {
-                failure[0] = e;
-            }
-        }, "notebook-cell");
-        t.setContextClassLoader(Thread.currentThread().getContextClassLoader());
-        running = t;
+        Call call = new Call(doit);
+        // the JDK runs the trampoline on a thread it creates from this one, which inherits the call
+        Trampoline.CALL.set(call);
         try {
-            t.start();
-            t.join();
+            super.invoke(TRAMPOLINE);
         } finally {
-            running = null;
-        }
-        if (stopRequested) {
-            throw new StoppedException();
-        }
-        if (failure[0] instanceof Exception e) {
-            throw e; // DirectExecutionControl turns InvocationTargetException into a UserException
-        }
-        if (failure[0] != null) {
-            throw new InvocationTargetException(failure[0]);
+            Trampoline.CALL.remove();
         }
         String key = KEY_PREFIX + counter.incrementAndGet();
-        values.put(key, result[0] == null ? NULL : result[0]);
+        values.put(key, call.result == null ? NULL : call.result);
         return key;
     }
-
-    private static final Object NULL = new Object();
 
     /** Removes and returns the object behind a value key; {@code absent} if the key is not ours. */
     Object take(String key, Object absent) {
@@ -90,23 +84,31 @@ final class ObjectExecutionControl extends DirectExecutionControl {
         values.clear();
     }
 
-    @Override
-    @SuppressWarnings("deprecation") // Thread.stop is how JShell's own local engine stops a snippet
-    public void stop() {
-        Thread t = running;
-        if (t != null) {
-            stopRequested = true;
-            t.stop();
+    private static final class Call {
+        final Method doit;
+        volatile Object result;
+
+        Call(Method doit) {
+            this.doit = doit;
         }
     }
 
-    @Override
-    protected void clientCodeEnter() {
-        // no-op: stop() is handled by the per-snippet thread above
-    }
+    /** Public so that the JDK's reflective call from module jdk.jshell may invoke it. */
+    public static final class Trampoline {
+        static final InheritableThreadLocal<Call> CALL = new InheritableThreadLocal<>();
 
-    @Override
-    protected void clientCodeLeave() {
-        // no-op
+        private Trampoline() {
+        }
+
+        /** Runs the pending do-it method; its exception (ThreadDeath on a stop included) passes through unwrapped. */
+        public static Object run() throws Throwable {
+            Call call = CALL.get();
+            try {
+                call.result = call.doit.invoke(null);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+            return null;
+        }
     }
 }

@@ -154,14 +154,20 @@ class EvaluatorTest {
 
     @Test
     void displayFunctionReachesTheSink() {
-        List<Object> shown = new ArrayList<>();
+        List<Display.Shown> shown = new ArrayList<>();
         Display.setSink(shown::add);
+        String id;
         try {
-            evaluator.eval("display(\"first\");\ndisplay(List.of(7));");
+            id = (String) evaluator.eval("display(\"first\");\nString shownId = display(List.of(7));\n"
+                    + "updateDisplay(shownId, \"second\");\nshownId").value();
         } finally {
             Display.setSink(null);
         }
-        assertEquals(List.of("first", List.of(7)), shown);
+        assertEquals(List.of("first", List.of(7), "second"), shown.stream().map(Display.Shown::value).toList());
+        assertEquals(List.of(false, false, true), shown.stream().map(Display.Shown::update).toList());
+        assertNotEquals(shown.get(0).displayId(), shown.get(1).displayId(), "each display gets its own id");
+        assertEquals(id, shown.get(1).displayId(), "display returns the id it showed under");
+        assertEquals(id, shown.get(2).displayId(), "the update names the display it replaces");
     }
 
     @Test
@@ -174,5 +180,76 @@ class EvaluatorTest {
         CellException e = running.get(30, TimeUnit.SECONDS);
         assertEquals("Interrupted", e.ename());
         assertEquals(4, evaluator.eval("2 + 2").value());
+    }
+
+    /** Busy loops without any call (nothing a Thread.interrupt could reach), and a sleep, on this JDK. */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void interruptStopsBusyLoopsAndSleepsAndKeepsTheState() throws Exception {
+        evaluator.eval("int keptAcrossInterrupts = 41;");
+        for (String cell : List.of("while (true) {}", "long ticks = 0;\nfor (;;) ticks++;", "Thread.sleep(600_000);")) {
+            CompletableFuture<CellException> running = CompletableFuture.supplyAsync(() ->
+                    assertThrows(CellException.class, () -> evaluator.eval(cell)));
+            Thread.sleep(1500);
+            evaluator.interrupt();
+            CellException e = running.get(20, TimeUnit.SECONDS);
+            assertEquals("Interrupted", e.ename(), cell);
+            assertEquals(42, evaluator.eval("keptAcrossInterrupts + 1").value(), cell);
+        }
+    }
+
+    @Test
+    void aTrailingSemicolonHidesTheValue() {
+        evaluator.eval("List<Integer> semis = new ArrayList<>(List.of(1, 2, 3));");
+        assertFalse(evaluator.eval("semis.add(4);").hasValue());
+        assertFalse(evaluator.eval("semis.size(); // a comment after it").hasValue());
+        Evaluator.Result bare = evaluator.eval("semis.size()");
+        assertTrue(bare.hasValue());
+        assertEquals(4, bare.value());
+        assertEquals(4, evaluator.eval("semis.add(5);\nsemis.size() - 1").value());
+        assertTrue(evaluator.eval("semis.size() // a ';' in a comment does not count;").hasValue());
+        assertEquals("a;", evaluator.eval("\"a;\"").value(), "nor one inside a string");
+        assertEquals(';', Evaluator.lastCodeChar("x /* ; */ + y; /* z */"));
+        assertEquals('y', Evaluator.lastCodeChar("x + y /* ; */"));
+    }
+
+    @Test
+    void aCellMayUseMethodsAndClassesDeclaredFurtherDown() {
+        Evaluator.Result r = evaluator.eval("int forward = twice(new Box(21).v);\n"
+                + "int twice(int x) { return 2 * x; }\nclass Box { int v; Box(int v) { this.v = v; } }");
+        assertFalse(r.hasValue(), "the cell ends with a declaration");
+        assertEquals(42, evaluator.eval("forward").value());
+    }
+
+    @Test
+    void compileErrorsNameTheLineAndColumnWithinTheCell() {
+        CellException e = assertThrows(CellException.class, () ->
+                evaluator.eval("int fine = 1;\n\n   int broken = nosuchSymbol + 1;"));
+        assertEquals("CompilationException", e.ename());
+        assertTrue(e.evalue().startsWith("line 3, column 17: cannot find symbol"), e.evalue());
+        assertTrue(e.traceback().get(0).contains("line 3, column 17"), e.traceback().toString());
+    }
+
+    @Test
+    void stackTracesNameCellLinesNotSnippetIds() {
+        evaluator.eval("int divide(int a, int b) {\n  int q = a / b;\n  return q;\n}", "In [7]");
+        CellException e = assertThrows(CellException.class, () ->
+                evaluator.eval("int a = 1;\nint r = divide(a, 0);", "In [8]"));
+        assertEquals("java.lang.ArithmeticException", e.ename());
+        List<String> tb = e.traceback();
+        assertEquals("\tat divide(In [7] line 2)", tb.get(1), tb.toString());
+        assertEquals("\tat (In [8] line 2)", tb.get(2), tb.toString());
+        assertTrue(tb.stream().noneMatch(l -> l.contains("#") || l.contains("jdk.internal") || l.contains("REPL.")),
+                tb.toString());
+    }
+
+    @Test
+    void inspectGivesTheSignatureAtTheCursor() {
+        String code = "Math.floorMod(7, 3)";
+        String doc = evaluator.inspect(code, "Math.floorM".length());
+        assertTrue(doc.contains("floorMod(int"), doc);
+        evaluator.eval("int documentedHere(String label) { return label.length(); }");
+        assertTrue(evaluator.inspect("documentedHere(", "documentedHere(".length()).contains("documentedHere(String label)"));
+        assertEquals("", evaluator.inspect("   ", 1));
     }
 }
