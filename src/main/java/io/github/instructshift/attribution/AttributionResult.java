@@ -55,7 +55,8 @@ public record AttributionResult(
         required(levels, "levels", id);
         required(densities, "densities", id);
         required(instructionMask, "instructionMask", id);
-        check(!promptTokens.contains(null) && !responseTokens.contains(null), id, "a token is null");
+        check(promptTokens.stream().noneMatch(java.util.Objects::isNull)
+                && responseTokens.stream().noneMatch(java.util.Objects::isNull), id, "a token is null");
         promptTokens = List.copyOf(promptTokens);
         responseTokens = List.copyOf(responseTokens);
         unmatched = unmatched == null ? List.of() : List.copyOf(unmatched);
