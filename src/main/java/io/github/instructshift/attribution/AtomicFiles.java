@@ -8,12 +8,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /** Write-to-temp-then-move, so a reader never sees half a file and a killed run leaves no partial result. */
-final class AtomicFiles {
-    static final String TEMP_SUFFIX = ".partial";
+public final class AtomicFiles {
+    public static final String TEMP_SUFFIX = ".partial";
 
     private AtomicFiles() {}
 
-    static void write(Path target, byte[] content) throws IOException {
+    public static void write(Path target, byte[] content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName(), TEMP_SUFFIX);
@@ -29,7 +29,7 @@ final class AtomicFiles {
         }
     }
 
-    static void writeString(Path target, String content) throws IOException {
+    public static void writeString(Path target, String content) throws IOException {
         write(target, content.getBytes(StandardCharsets.UTF_8));
     }
 }

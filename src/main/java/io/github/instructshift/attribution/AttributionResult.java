@@ -48,21 +48,39 @@ public record AttributionResult(
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public AttributionResult {
+        // a stored file edited by hand can leave any field out: name it rather than fail on a null later
+        required(id, "id", id);
+        required(promptTokens, "promptTokens", id);
+        required(responseTokens, "responseTokens", id);
+        required(levels, "levels", id);
+        required(densities, "densities", id);
+        required(instructionMask, "instructionMask", id);
+        check(promptTokens.stream().noneMatch(java.util.Objects::isNull)
+                && responseTokens.stream().noneMatch(java.util.Objects::isNull), id, "a token is null");
         promptTokens = List.copyOf(promptTokens);
         responseTokens = List.copyOf(responseTokens);
         unmatched = unmatched == null ? List.of() : List.copyOf(unmatched);
         check(levels.length == promptTokens.size(), id, "levels have " + levels.length + " rows for "
                 + promptTokens.size() + " prompt tokens");
         for (double[] row : levels) {
-            check(row.length == responseTokens.size(), id, "a levels row has " + row.length + " columns for "
-                    + responseTokens.size() + " response tokens");
+            check(row != null && row.length == responseTokens.size(), id, "a levels row has "
+                    + (row == null ? "no" : row.length) + " columns for " + responseTokens.size() + " response tokens");
         }
         if (raw != null) {
-            check(raw.length == levels.length && (raw.length == 0 || raw[0].length == responseTokens.size()), id,
-                    "raw matrix shape differs from the levels");
+            check(raw.length == levels.length, id, "the raw matrix has " + raw.length + " rows for "
+                    + levels.length + " prompt tokens");
+            for (double[] row : raw) {
+                check(row != null && row.length == responseTokens.size(), id, "a raw row has "
+                        + (row == null ? "no" : row.length) + " columns for " + responseTokens.size()
+                        + " response tokens");
+            }
         }
         check(densities.length == promptTokens.size(), id, "densities do not cover the prompt tokens");
         check(instructionMask.length == promptTokens.size(), id, "instruction mask does not cover the prompt tokens");
+    }
+
+    private static void required(Object value, String field, String id) {
+        check(value != null, id, "field '" + field + "' is missing");
     }
 
     private static void check(boolean ok, String id, String what) {
@@ -156,11 +174,62 @@ public record AttributionResult(
         }
     }
 
+    /**
+     * Reads a result written by {@link #save} and checks that it is one this code could have written: levels
+     * are whole levels 0..L (from the raw matrix, when stored), the threshold is the statistics one, and the
+     * densities and the score are recomputed from the levels and must match. A file edited by hand, or cut
+     * short, is an {@link AttributionException} naming it.
+     */
     public static AttributionResult load(Path file) {
+        AttributionResult r;
         try {
-            return JSON.readValue(Files.readAllBytes(file), AttributionResult.class);
+            r = JSON.readValue(Files.readAllBytes(file), AttributionResult.class);
         } catch (IOException | RuntimeException e) {
             throw new AttributionException("cannot read an attribution result from " + file + ": " + e.getMessage(), e);
         }
+        if (r == null) {
+            throw new AttributionException("cannot read an attribution result from " + file + ": it holds null");
+        }
+        String inconsistency = r.inconsistency();
+        if (inconsistency != null) {
+            throw new AttributionException(file + " is not a consistent attribution result: " + inconsistency);
+        }
+        return r;
+    }
+
+    /** What in this result does not follow from its levels (and raw matrix), or null when all does. */
+    private String inconsistency() {
+        for (int n = 0; n < levels.length; n++) {
+            for (int m = 0; m < levels[n].length; m++) {
+                double v = levels[n][m];
+                if (!(v >= 0 && v <= AttributionMath.LEVELS && v == Math.rint(v))) {
+                    return "levels[" + n + "][" + m + "] = " + v + " is not a whole level 0.." + AttributionMath.LEVELS;
+                }
+            }
+        }
+        if (raw != null && !java.util.Arrays.deepEquals(AttributionMath.levels(raw, AttributionMath.LEVELS), levels)) {
+            return "the levels are not those of the stored raw matrix";
+        }
+        if (threshold != AttributionMath.STATS_THRESHOLD) {
+            return "threshold " + threshold + ", not " + AttributionMath.STATS_THRESHOLD;
+        }
+        AttributionResult recomputed = fromLevels(id, model, role, promptFormat, promptTokens, responseTokens, raw,
+                levels, instructionMask, unmatched);
+        for (int n = 0; n < densities.length; n++) {
+            if (!close(densities[n], recomputed.densities[n])) {
+                return "density " + densities[n] + " of prompt token " + n + " differs from the "
+                        + recomputed.densities[n] + " its levels give";
+            }
+        }
+        if (!close(score, recomputed.score)) {
+            return "score " + score + " differs from the " + recomputed.score + " its levels give";
+        }
+        return null;
+    }
+
+    /** Equal up to the last bits (the JSON round trip is exact; this only forgives a re-serialised file). */
+    private static boolean close(double stored, double recomputed) {
+        return Double.compare(stored, recomputed) == 0
+                || Math.abs(stored - recomputed) <= 1e-12 * Math.max(1, Math.abs(recomputed));
     }
 }

@@ -18,7 +18,8 @@ import java.util.function.Function;
  * (otherwise the store belongs to another run, an {@link AttributionException} before anything is
  * computed); a result whose instruction mask or unmatched fragments differ from the prompt's current
  * annotation is rescored from its stored levels (no model needed) and rewritten; a stored file that
- * cannot be read (truncated by something that did not write atomically) is deleted and computed again. Only small per-prompt
+ * cannot be read (truncated by something that did not write atomically) or is not consistent (an edited
+ * {@code id}, score or matrix: {@link ResultStore#read}) is deleted and computed again ({@link #unreadable}). Only small per-prompt
  * {@link AttributionResults.Row}s are kept in memory, so a long run does not grow.
  *
  * <p>A {@linkplain #forced forced run} attributes, instead of the model's own responses, the responses another
@@ -49,7 +50,7 @@ public final class AttributionRun {
     private final ResultStore store;
     private final List<AttributionPrompt> prompts;
     private final Map<String, AttributionResults.Row> stored = new HashMap<>();
-    private final List<String> unreadable = new ArrayList<>();
+    private final Map<String, String> unreadable = new java.util.LinkedHashMap<>();
     private final List<String> rescored = new ArrayList<>();
     private final Map<String, List<String>> responses;
     private final ModelRole responseOf;
@@ -102,7 +103,7 @@ public final class AttributionRun {
             try {
                 r = store.get(p.id());
             } catch (AttributionException e) {
-                unreadable.add(p.id());
+                unreadable.put(p.id(), e.getMessage());
                 delete(store, p.id(), "unreadable");
                 continue;
             }
@@ -192,9 +193,12 @@ public final class AttributionRun {
         return stored.size();
     }
 
-    /** IDs whose stored file could not be read; they are computed again. */
-    public List<String> unreadable() {
-        return List.copyOf(unreadable);
+    /**
+     * IDs whose stored file could not be read or was not a consistent result of its prompt ({@link ResultStore#read}),
+     * with why; their file is deleted and they are computed again.
+     */
+    public Map<String, String> unreadable() {
+        return java.util.Collections.unmodifiableMap(unreadable);
     }
 
     /** Prompts left to compute. */

@@ -4,6 +4,10 @@ import io.github.instructshift.data.PromptSet;
 import io.github.instructshift.stats.GroupSummary;
 import io.github.instructshift.stats.PairedTTest;
 import io.github.instructshift.stats.WelchTest;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -110,6 +114,30 @@ public final class AttributionSummary {
             }
         }
         return out;
+    }
+
+    /**
+     * The pairs as a table (what {@code paired.csv} holds; Tablesaw's CSV writer quotes what needs it):
+     * id, set, responses, response_tokens, score_base, score_tuned, difference (tuned − base).
+     */
+    public static Table pairedTable(Collection<PairedScore> pairs) {
+        StringColumn id = StringColumn.create("id");
+        StringColumn set = StringColumn.create("set");
+        StringColumn responses = StringColumn.create("responses");
+        IntColumn responseTokens = IntColumn.create("response_tokens");
+        DoubleColumn base = DoubleColumn.create("score_base");
+        DoubleColumn tuned = DoubleColumn.create("score_tuned");
+        DoubleColumn difference = DoubleColumn.create("difference");
+        for (PairedScore p : pairs) {
+            id.append(p.id());
+            set.append(p.set());
+            responses.append(p.responses());
+            responseTokens.append(p.responseTokens());
+            base.append(p.base());
+            tuned.append(p.tuned());
+            difference.append(p.tuned() - p.base());
+        }
+        return Table.create("paired", id, set, responses, responseTokens, base, tuned, difference);
     }
 
     private static Map<String, AttributionResults.Row> byId(Collection<AttributionResults.Row> rows) {

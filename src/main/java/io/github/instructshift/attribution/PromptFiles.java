@@ -5,6 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +29,7 @@ import java.util.Set;
  *       paper's annotations are). Without either, the first sentence is the instruction.</li>
  *   <li>Plain text: one prompt per non-blank line, ID {@code line_N}, the first sentence the instruction.</li>
  * </ul>
- * Every error names the file and line. IDs must be unique and usable as file names.
+ * The file must be UTF-8 (an optional byte-order mark is dropped). Every error names the file and line. IDs must be unique and usable as file names.
  */
 public final class PromptFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,7 +43,7 @@ public final class PromptFiles {
         }
         List<String> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            lines = new ArrayList<>(utf8(file, Files.readAllBytes(file)).lines().toList());
         } catch (IOException e) {
             throw new AttributionException("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -74,6 +79,29 @@ public final class PromptFiles {
             throw new AttributionException(file + ": no prompts (an empty file)");
         }
         return out;
+    }
+
+    /** The bytes as UTF-8, or an error naming the first byte that is not (offset and line), e.g. of a Latin-1 file. */
+    private static String utf8(Path file, byte[] bytes) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            int offset = in.position();
+            int line = 1;
+            for (int i = 0; i < offset; i++) {
+                line += bytes[i] == '\n' ? 1 : 0;
+            }
+            throw new AttributionException(file + ":" + line + ": byte " + offset + " (0x"
+                    + String.format("%02X", bytes[offset] & 0xFF) + ") is not UTF-8; a prompt file must be UTF-8 "
+                    + "text (convert it, e.g. iconv -f latin1 -t utf-8)");
+        }
+        return out.flip().toString();
     }
 
     private static AttributionPrompt jsonLine(String line, int number) {

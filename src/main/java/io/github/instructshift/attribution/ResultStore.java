@@ -10,8 +10,10 @@ import java.util.stream.Stream;
 
 /**
  * One JSON file per prompt ID in a directory, each written atomically, so a long run that is killed
- * can be restarted and skip what is done ({@link #has}) with no loss and no duplicate. Leftover
- * temporary files of a killed write are removed when the store is opened.
+ * can be restarted and skip what is done ({@link #has}) with no loss and no duplicate. Opening a store
+ * changes nothing in it: temporary files of a killed write are removed only by the holder of the
+ * folder's {@link OutputLock} ({@link OutputLock#removeTempFiles}), since another process may be writing them.
+ * Reading a result checks it ({@link #read}).
  */
 public final class ResultStore {
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -23,11 +25,6 @@ public final class ResultStore {
         this.dir = dir;
         try {
             Files.createDirectories(dir);
-            try (Stream<Path> files = Files.list(dir)) {
-                for (Path p : files.filter(p -> p.getFileName().toString().endsWith(AtomicFiles.TEMP_SUFFIX)).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
         } catch (IOException e) {
             throw new AttributionException("cannot open result directory " + dir + ": " + e.getMessage(), e);
         }
@@ -61,7 +58,22 @@ public final class ResultStore {
         if (!has(id)) {
             throw new AttributionException("no result for " + id + " in " + dir);
         }
-        return AttributionResult.load(path(id));
+        return read(path(id));
+    }
+
+    /**
+     * A stored result file: {@link AttributionResult#load} (consistent with its own levels) and holding the
+     * result of the ID its name says, so an edited {@code id} cannot make one prompt appear twice.
+     */
+    public static AttributionResult read(Path file) {
+        AttributionResult r = AttributionResult.load(file);
+        String name = file.getFileName().toString();
+        if (!name.equals(r.id() + SUFFIX)) {
+            throw new AttributionException(file + " holds the result of prompt '" + r.id() + "', not of '"
+                    + (name.endsWith(SUFFIX) ? name.substring(0, name.length() - SUFFIX.length()) : name)
+                    + "' its name says");
+        }
+        return r;
     }
 
     /** IDs with a stored result, sorted. */

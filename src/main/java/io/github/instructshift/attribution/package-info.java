@@ -3,7 +3,9 @@
  * per-response-token normalisation into levels, importance density of each prompt token, the
  * instruction score of a prompt, locating the instruction sentences among the prompt tokens, the
  * {@link io.github.instructshift.attribution.AttributionResult} record (show, save, load, aggregate),
- * a resumable {@link io.github.instructshift.attribution.ResultStore}, and Tables 1 and 2
+ * a resumable {@link io.github.instructshift.attribution.ResultStore} (results checked when read), one writer per
+ * output folder ({@link io.github.instructshift.attribution.OutputLock}), what a run's results depend on
+ * ({@link io.github.instructshift.attribution.CheckpointFingerprint}), and Tables 1 and 2
  * ({@link io.github.instructshift.attribution.InstructionTables}). Computing raw matrices from a model
  * ({@code GradientAttributor}) lives here too but belongs to the model side, as does the whole pipeline
  * over prompt sets: prompts with their instruction spans ({@link io.github.instructshift.attribution.AttributionPrompt},

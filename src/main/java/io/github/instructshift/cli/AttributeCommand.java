@@ -2,13 +2,17 @@ package io.github.instructshift.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.instructshift.attribution.AttributionException;
 import io.github.instructshift.attribution.AttributionPrompt;
 import io.github.instructshift.attribution.AttributionResults;
 import io.github.instructshift.attribution.AttributionRun;
+import io.github.instructshift.attribution.AtomicFiles;
 import io.github.instructshift.attribution.AttributionSummary;
+import io.github.instructshift.attribution.CheckpointFingerprint;
 import io.github.instructshift.attribution.InstructionTables;
 import io.github.instructshift.attribution.ModelRole;
+import io.github.instructshift.attribution.OutputLock;
 import io.github.instructshift.attribution.PieceIds;
 import io.github.instructshift.attribution.PromptAttributor;
 import io.github.instructshift.attribution.PromptFiles;
@@ -33,10 +37,8 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -77,6 +79,7 @@ import java.util.function.Consumer;
 public final class AttributeCommand implements Callable<Integer> {
     static final String MANIFEST = "run.json";
     static final String RESULTS = "results";
+    static final String FINGERPRINTS = "fingerprints";
 
     @Mixin
     ModelOptions model;
@@ -185,11 +188,40 @@ public final class AttributeCommand implements Callable<Integer> {
             if (paired) {
                 checkPairable(members);
             }
-            checkManifest(members);
+            if (promptFormat == PromptFormat.CHAT) {
+                for (Member m : members) {          // else every prompt would be skipped and the run "succeed"
+                    PromptFormat.CHAT.render("", m.checkpoint());
+                }
+            }
         } catch (IllegalArgumentException | AttributionException | DataFormatException | CheckpointException e) {
             return fail(Main.message(e));
         }
+        OutputLock lock;
+        try {
+            lock = OutputLock.acquire(out);
+        } catch (AttributionException e) {
+            return fail(e.getMessage());
+        }
+        try (lock) {
+            try {
+                checkManifest(members);
+            } catch (IllegalArgumentException | AttributionException e) {
+                return fail(Main.message(e));
+            }
+            lock.previousHolder().ifPresent(h -> stderr.println("note: " + out + " was last held by " + h
+                    + ", which ended without releasing it (killed?); taken over"));
+            for (Path leftover : lock.removeTempFiles()) {
+                stderr.println("note: removed " + leftover + ", left by a write that did not finish");
+            }
+            return attribute(members, prompts, promptFormat);
+        } catch (IOException e) {
+            return fail("cannot write the results in " + out + ": " + Main.message(e));
+        }
+    }
 
+    /** The phases, then the outputs; the caller holds the lock on {@code --out}. */
+    private int attribute(List<Member> members, List<AttributionPrompt> prompts, PromptFormat promptFormat)
+            throws IOException {
         List<Phase> phases = new ArrayList<>();
         for (Member m : members) {
             phases.add(new Phase(m, null));
@@ -220,9 +252,8 @@ public final class AttributeCommand implements Callable<Integer> {
                     return fail(e.getMessage());
                 }
                 ResultStore store = store(phase);
-                for (String id : run.unreadable()) {
-                    stderr.println("warning: " + store.path(id) + " could not be read; computing it again");
-                }
+                run.unreadable().forEach((id, why) -> stderr.println("warning: " + store.path(id)
+                        + " could not be read as a stored result, computing it again: " + why));
                 for (String id : run.rescored()) {
                     stderr.println("note: " + store.path(id) + " rescored: the prompt's instruction annotation changed");
                 }
@@ -498,44 +529,76 @@ public final class AttributeCommand implements Callable<Integer> {
         return m;
     }
 
+    /**
+     * A new {@code --out} gets {@code run.json}: the settings ({@link #manifest}) and, under {@value #FINGERPRINTS},
+     * each checkpoint's {@link CheckpointFingerprint}. A resume must repeat the settings and find the same weights,
+     * tokenizer and config files, else it is refused naming what differs. A {@code run.json} of an older version has
+     * no fingerprints: its results are accepted with a warning (nothing can tell which weights they came from) and
+     * the current fingerprints are added, so that from then on a change is caught.
+     */
     private void checkManifest(List<Member> members) throws IOException {
         ObjectMapper json = new ObjectMapper();
-        JsonNode wanted = json.valueToTree(manifest(members));
+        ObjectNode wanted = json.valueToTree(manifest(members));
+        ObjectNode fingerprints = json.createObjectNode();
+        for (Member m : members) {
+            fingerprints.set(m.role().label(), CheckpointFingerprint.of(m.dir()).toJson());
+        }
         Path file = out.resolve(MANIFEST);
-        if (Files.isRegularFile(file)) {
-            JsonNode existing;
-            try {
-                existing = json.readTree(file.toFile());
-            } catch (IOException e) {
-                throw new IllegalArgumentException(file + " is not readable JSON (" + e.getMessage()
-                        + "); remove it or write to another --out");
-            }
-            List<String> differences = new ArrayList<>();
-            for (var it = wanted.fields(); it.hasNext(); ) {
-                var e = it.next();
-                if (!e.getValue().equals(existing.get(e.getKey()))) {
-                    differences.add(e.getKey() + " " + existing.get(e.getKey()) + " there, " + e.getValue() + " here");
-                }
-            }
-            if (!differences.isEmpty()) {
-                throw new IllegalArgumentException("--out " + out + " holds a run with other settings ("
-                        + String.join("; ", differences) + "); use the same settings to resume it, or another --out");
-            }
+        if (!Files.isRegularFile(file)) {
+            wanted.set(FINGERPRINTS, fingerprints);
+            AtomicFiles.writeString(file, json.writerWithDefaultPrettyPrinter().writeValueAsString(wanted));
             return;
         }
-        Files.createDirectories(out);
-        writeAtomically(file, json.writerWithDefaultPrettyPrinter().writeValueAsString(wanted));
+        JsonNode existing;
+        try {
+            existing = json.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + " is not readable JSON (" + e.getMessage()
+                    + "); remove it or write to another --out");
+        }
+        if (existing == null || !existing.isObject()) {
+            throw new IllegalArgumentException(file + " is not a JSON object; remove it or write to another --out");
+        }
+        List<String> differences = new ArrayList<>();
+        for (var it = wanted.fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (!e.getValue().equals(existing.get(e.getKey()))) {
+                differences.add(e.getKey() + " " + existing.get(e.getKey()) + " there, " + e.getValue() + " here");
+            }
+        }
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException("--out " + out + " holds a run with other settings ("
+                    + String.join("; ", differences) + "); use the same settings to resume it, or another --out");
+        }
+        JsonNode recorded = existing.get(FINGERPRINTS);
+        if (recorded == null) {
+            stderr.println("warning: " + file + " records no fingerprint of the weights (written by an older "
+                    + "version); its results are taken to come from the checkpoints given now, which it pins from now on");
+            ((ObjectNode) existing).set(FINGERPRINTS, fingerprints);
+            AtomicFiles.writeString(file, json.writerWithDefaultPrettyPrinter().writeValueAsString(existing));
+            return;
+        }
+        for (Member m : members) {
+            String where = file + " field '" + FINGERPRINTS + "." + m.role().label() + "'";
+            JsonNode then = recorded.get(m.role().label());
+            if (then == null) {
+                throw new IllegalArgumentException(where + " is missing; remove " + file + " or write to another --out");
+            }
+            List<String> changes = CheckpointFingerprint.fromJson(then, where)
+                    .changes(CheckpointFingerprint.fromJson(fingerprints.get(m.role().label()), "now"), m.dir());
+            if (!changes.isEmpty()) {
+                throw new IllegalArgumentException("--out " + out + " holds results of other " + m.role().label()
+                        + " weights than " + m.dir() + " has now (" + String.join("; ", changes) + "); resume with the "
+                        + "checkpoint the run began with, or write to another --out");
+            }
+        }
     }
 
     /** {@code paired.csv}: one row per prompt and response source, its score under each model. */
     private void writePairs(List<AttributionSummary.PairedScore> pairs) throws IOException {
-        StringBuilder csv = new StringBuilder("id,set,responses,response_tokens,score_base,score_tuned,difference\n");
-        for (AttributionSummary.PairedScore p : pairs) {
-            csv.append(p.id()).append(',').append(p.set()).append(',').append(p.responses()).append(',')
-                    .append(p.responseTokens()).append(',').append(p.base()).append(',').append(p.tuned()).append(',')
-                    .append(p.tuned() - p.base()).append('\n');
-        }
-        writeAtomically(out.resolve(PAIRED_CSV), csv.toString());
+        StringWriter csv = new StringWriter();
+        AttributionSummary.pairedTable(pairs).write().csv(csv);
+        AtomicFiles.writeString(out.resolve(PAIRED_CSV), csv.toString());
     }
 
     private void writeOutputs(List<AttributionResults.Row> rows, List<AttributionSummary.Comparison> summary,
@@ -545,7 +608,7 @@ public final class AttributeCommand implements Callable<Integer> {
                               int pairedResumed, List<AttributionRun.Skipped> pairedSkipped) throws IOException {
         StringWriter scores = new StringWriter();
         AttributionResults.rowTable(rows).write().csv(scores);
-        writeAtomically(out.resolve("scores.csv"), scores.toString());
+        AtomicFiles.writeString(out.resolve("scores.csv"), scores.toString());
         InstructionTables.writeCsv(table, out.resolve("summary.csv"));
 
         Map<String, Object> s = new LinkedHashMap<>();
@@ -605,7 +668,7 @@ public final class AttributeCommand implements Callable<Integer> {
             p.put("sets", psets);
             s.put("paired", p);
         }
-        writeAtomically(out.resolve("summary.json"),
+        AtomicFiles.writeString(out.resolve("summary.json"),
                 new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(s));
     }
 
@@ -619,21 +682,5 @@ public final class AttributeCommand implements Callable<Integer> {
 
     private static Double finite(double v) {
         return Double.isFinite(v) ? v : null;
-    }
-
-    private static void writeAtomically(Path file, String content) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".partial");
-        try {
-            Files.writeString(tmp, content, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }

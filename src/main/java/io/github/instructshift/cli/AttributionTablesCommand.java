@@ -5,6 +5,7 @@ import io.github.instructshift.attribution.AttributionResult;
 import io.github.instructshift.attribution.InstructionTables;
 import io.github.instructshift.attribution.ModelRole;
 import io.github.instructshift.attribution.PaperResults;
+import io.github.instructshift.attribution.ResultStore;
 import io.github.instructshift.data.DataFormatException;
 import io.github.instructshift.data.PaperDatasets;
 import io.github.instructshift.data.PromptRecord;
@@ -144,7 +145,7 @@ public class AttributionTablesCommand implements Callable<Integer> {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.filter(p -> p.getFileName().toString().endsWith(".json")
                     && !p.getFileName().toString().startsWith(".")).sorted().toList()) {
-                out.add(AttributionResult.load(p));
+                out.add(ResultStore.read(p));
             }
         }
         if (out.isEmpty()) {

@@ -114,8 +114,14 @@ class AttributionResultTest {
         assertTrue(reopened.has("lima_author_1"));
         assertFalse(reopened.has("lima_author_2"));
         assertEquals(List.of("lima_author_1"), reopened.ids());
+        assertTrue(Files.exists(dir.resolve(".lima_author_2.json123.partial")),
+                "opening a store leaves another process's writes alone");
+        try (OutputLock lock = OutputLock.acquire(dir)) {
+            assertEquals(1, lock.removeTempFiles().size(), "the lock holder cleans them");
+        }
         try (var files = Files.list(dir)) {
-            assertEquals(1, files.count());
+            assertEquals(List.of(OutputLock.FILE, "lima_author_1.json"),
+                    files.map(f -> f.getFileName().toString()).sorted().toList());
         }
         reopened.put(sample("lima_author_1", ModelRole.TUNED, new boolean[] {true, false, false}));
         assertEquals(1, reopened.loadAll().size());
