@@ -144,6 +144,7 @@ public final class ChatClient {
     private final AtomicInteger retries = new AtomicInteger();
     private final AtomicInteger failures = new AtomicInteger();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private volatile String tripped;
 
     public ChatClient(Endpoint endpoint) {
         this.endpoint = endpoint;
@@ -196,14 +197,20 @@ public final class ChatClient {
                 LOG.warn("ignoring unreadable cache entry {}: {}", cached, e.getMessage());
             }
         }
+        String stop = tripped;
+        if (stop != null) {
+            // the breaker stays open: requests already queued by other workers send nothing more
+            throw new LabellingFailure(stop);
+        }
         String content;
         try {
             content = send(json);
         } catch (ChatFailure e) {
             int inRow = consecutiveFailures.incrementAndGet();
             if (inRow >= endpoint.maxConsecutiveFailures()) {
-                throw new LabellingFailure(inRow + " requests in a row to " + endpoint.baseUrl() + " failed after every retry; "
-                        + "stopping the run (answers so far are cached; rerun to resume). Last: " + e.getMessage());
+                tripped = inRow + " requests in a row to " + endpoint.baseUrl() + " failed after every retry; "
+                        + "stopping the run (answers so far are cached; rerun to resume). Last: " + e.getMessage();
+                throw new LabellingFailure(tripped);
             }
             throw e;
         }

@@ -26,6 +26,12 @@ public final class MimeRenderer {
     public static Map<String, String> render(Object value) {
         Map<String, String> bundle = new LinkedHashMap<>();
         if (value instanceof RenderedImage image) {
+            // an image that is also HTML (an interactive chart over its PNG): both in one bundle, so the
+            // front end shows the HTML when it trusts the output and the PNG otherwise, and export keeps the PNG
+            String html = html(value);
+            if (html != null) {
+                bundle.put("text/html", html);
+            }
             bundle.put("image/png", png(image));
             bundle.put("text/plain", "image " + image.getWidth() + "x" + image.getHeight());
             return bundle;

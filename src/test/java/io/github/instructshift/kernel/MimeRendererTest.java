@@ -96,4 +96,34 @@ class MimeRendererTest {
         assertEquals(MimeRenderer.TABLE_ROWS, html.split("<tr><td>", -1).length - 1);
         assertTrue(html.contains("10 more rows (" + rows + " rows × 1 columns)"), html);
     }
+
+    /** An image that is also HTML, as the report's interactive charts are. */
+    public static final class ChartLike extends BufferedImage {
+        public ChartLike() {
+            super(3, 2, BufferedImage.TYPE_INT_RGB);
+        }
+
+        public String toHtml() {
+            return "<div id=chart></div>";
+        }
+    }
+
+    @Test
+    void anImageThatIsAlsoHtmlGivesBothInOneBundle() throws Exception {
+        Map<String, String> bundle = MimeRenderer.render(new ChartLike());
+        assertEquals("<div id=chart></div>", bundle.get("text/html"));
+        assertEquals(3, decode(bundle.get("image/png")).getWidth());
+        assertFalse(MimeRenderer.render(new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB)).containsKey("text/html"),
+                "a plain image stays a PNG only");
+    }
+
+    @Test
+    void aColumnsPrintFormatterReachesTheHtml() {
+        tech.tablesaw.api.DoubleColumn x = tech.tablesaw.api.DoubleColumn.create("x", 0.123456789, 12345.6789);
+        x.setPrintFormatter(new tech.tablesaw.columns.numbers.NumberColumnFormatter(
+                new java.text.DecimalFormat("0.000")));
+        String html = MimeRenderer.render(Table.create("t", x)).get("text/html");
+        assertTrue(html.contains("<td>0.123</td>") && html.contains("<td>12345.679</td>"), html);
+        assertFalse(html.contains("0.123456789"), html);
+    }
 }
