@@ -57,7 +57,7 @@ public final class NpmFetcher {
         try {
             tmp = Files.createTempDirectory(cacheDir, ".npm-pack-");
             List<String> command = new ArrayList<>(List.of(npm, "pack", source.spec(),
-                    "--pack-destination", tmp.toAbsolutePath().toString(), "--silent"));
+                    "--pack-destination", tmp.toAbsolutePath().toString(), "--loglevel=error"));
             if (offline) {
                 command.add("--offline");
             }
@@ -67,8 +67,8 @@ public final class NpmFetcher {
                 process = new ProcessBuilder(command).redirectErrorStream(true)
                         .redirectOutput(log.toFile()).start();
             } catch (IOException e) {
-                throw new OrganismException("cannot run '" + npm + "' to fetch " + source.spec()
-                        + ": is npm installed and on PATH? (" + e.getMessage() + ")", e);
+                throw new OrganismException((npm.contains("/") ? "cannot run " + npm : "npm not found on PATH")
+                        + " (needed to fetch " + source.spec() + "; is npm installed?)", e);
             }
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -78,7 +78,7 @@ public final class NpmFetcher {
             if (process.exitValue() != 0 || !Files.isRegularFile(packed)) {
                 String output = Files.readString(log, StandardCharsets.UTF_8);
                 throw new OrganismException("npm pack " + source.spec() + (offline ? " --offline" : "")
-                        + " failed (exit " + process.exitValue() + "): " + tail(output));
+                        + " failed (exit " + process.exitValue() + "): " + firstError(output));
             }
             Files.move(packed, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
@@ -91,9 +91,17 @@ public final class NpmFetcher {
         }
     }
 
-    private static String tail(String text) {
-        String trimmed = text.strip();
-        return trimmed.length() <= 2000 ? trimmed : "..." + trimmed.substring(trimmed.length() - 2000);
+    /**
+     * npm's first error line ({@code npm ERR! …} or {@code npm error …}), else its first line; never empty,
+     * so a failed fetch always says why (offline npm used to fail with nothing printed under --silent).
+     */
+    static String firstError(String output) {
+        List<String> lines = output.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        return lines.stream().filter(l -> l.startsWith("npm ERR!") || l.startsWith("npm error"))
+                .filter(l -> !l.matches("npm (ERR!|error) *(code|errno) .*")).findFirst()
+                .or(() -> lines.stream().findFirst())
+                .map(l -> l.length() <= 300 ? l : l.substring(0, 300) + "...")
+                .orElse("npm printed nothing");
     }
 
     private static void deleteQuietly(Path dir) {

@@ -34,13 +34,22 @@ public final class Figures {
 
     private final Path dir;
     private final Path npmCache;
+    private final String npm;
     private final List<Path> written = new ArrayList<>();
+    /** Why plotly.js could not be had, once it failed: later charts skip the fetch and say the same. */
+    private String noPlotly;
 
     /**
      * @param dir      where the files go (created when missing)
      * @param npmCache where the plotly.js tarball is kept ({@code data/cache/npm})
      */
     public Figures(Path dir, Path npmCache) {
+        this(dir, npmCache, "npm");
+    }
+
+    /** As {@link #Figures(Path, Path)} with the npm executable to fetch plotly.js with. */
+    Figures(Path dir, Path npmCache, String npm) {
+        this.npm = npm;
         this.dir = dir.toAbsolutePath().normalize();
         this.npmCache = npmCache.toAbsolutePath().normalize();
         try {
@@ -83,10 +92,18 @@ public final class Figures {
         return image;
     }
 
-    /** A chart as PNG and SVG plus its interactive version as {@code NAME.html}; returns the image. */
+    /**
+     * A chart as PNG and SVG plus its interactive version as {@code NAME.html}; returns the image. When
+     * plotly.js cannot be had (no npm, npm offline) the PNG and SVG are still written and returned, and one
+     * line on standard output says why the HTML is missing, so a notebook's Run All goes on.
+     */
     public BufferedImage save(String name, Chart<?, ?> chart, Figure interactive) {
         BufferedImage image = save(name, chart);
-        html(name, interactive);
+        try {
+            html(name, interactive);
+        } catch (ReportException e) {
+            System.out.println(name + ": PNG and SVG written, no interactive " + name + ".html: " + e.getMessage());
+        }
         return image;
     }
 
@@ -100,7 +117,19 @@ public final class Figures {
 
     /** A jsplot figure as a standalone page {@code NAME.html} with plotly.js inlined. */
     public Path html(String name, Figure figure) {
-        return write(name, ".html", page(name, figure, PlotlyJs.script(npmCache)).getBytes(StandardCharsets.UTF_8));
+        return write(name, ".html", page(name, figure, plotly()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String plotly() {
+        if (noPlotly != null) {
+            throw new ReportException(noPlotly);
+        }
+        try {
+            return PlotlyJs.script(npmCache, npm);
+        } catch (ReportException e) {
+            noPlotly = e.getMessage();
+            throw e;
+        }
     }
 
     /** Any Jackson-serialisable value (records, maps, lists) as {@code NAME.json}. */

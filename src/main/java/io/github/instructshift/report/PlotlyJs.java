@@ -7,6 +7,8 @@ import io.github.instructshift.organism.TarGz;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * plotly.js for the standalone HTML figures, taken from the npm registry once and pinned: {@code npm pack}
@@ -26,23 +28,20 @@ public final class PlotlyJs {
     static final String ENTRY = "package/plotly-cartesian.min.js";
     static final String TARBALL = PACKAGE + "-" + VERSION + ".tgz";
 
-    private static volatile String cached;
+    /** The script per cache folder (1.4 MB, read once per JVM). */
+    private static final Map<Path, String> CACHED = new ConcurrentHashMap<>();
 
     private PlotlyJs() {}
 
     /** The script text, fetching the tarball into {@code cacheDir} the first time. */
     public static String script(Path cacheDir) {
-        String s = cached;
-        if (s == null) {
-            synchronized (PlotlyJs.class) {
-                if (cached == null) {
-                    Path tarball = tarball(cacheDir, "npm");
-                    cached = new String(entry(tarball, ENTRY), StandardCharsets.UTF_8);
-                }
-                s = cached;
-            }
-        }
-        return s;
+        return script(cacheDir, "npm");
+    }
+
+    /** As {@link #script(Path)}, packing with the npm executable {@code npm}. */
+    static String script(Path cacheDir, String npm) {
+        return CACHED.computeIfAbsent(cacheDir.toAbsolutePath().normalize(),
+                dir -> new String(entry(tarball(dir, npm), ENTRY), StandardCharsets.UTF_8));
     }
 
     /** The verified tarball in {@code cacheDir}, packed with {@code npm} when it is not there yet. */

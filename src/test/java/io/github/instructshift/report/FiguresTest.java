@@ -135,6 +135,59 @@ class FiguresTest {
     void withoutNpmTheErrorSaysHowToGetPlotly() {
         ReportException e = assertThrows(ReportException.class,
                 () -> PlotlyJs.tarball(dir.resolve("cache"), dir.resolve("no-npm-here").toString()));
-        assertTrue(e.getMessage().contains("is npm installed") && e.getMessage().contains(PlotlyJs.TARBALL), e.getMessage());
+        assertTrue(e.getMessage().contains("cannot run") && e.getMessage().contains("is npm installed")
+                && e.getMessage().contains(PlotlyJs.TARBALL), e.getMessage());
+    }
+
+    private static Figure bars() {
+        return new Figure(BarTrace.builder(new Object[] {"a", "b"}, new double[] {1, 2}).name("base").build());
+    }
+
+    /** Runs {@code save} with standard output captured; returns what it printed. */
+    private static String printed(Runnable save) {
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(buffer, true, StandardCharsets.UTF_8));
+        try {
+            save.run();
+        } finally {
+            System.setOut(out);
+        }
+        return buffer.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void withoutNpmOnPathAChartCellStillWritesAndShowsItsPngAndSaysWhyInOneLine() throws Exception {
+        // a bare name that no PATH entry has: what a machine without npm sees; the cache folder is empty
+        Figures f = new Figures(dir.resolve("figs"), dir.resolve("empty-cache"), "npm-absent-" + System.nanoTime());
+        BufferedImage[] shown = new BufferedImage[2];
+        String said = printed(() -> {
+            shown[0] = f.save("00_chart", chart(), bars());
+            shown[1] = f.save("01_chart", chart(), bars());
+        });
+        assertEquals(300, shown[0].getWidth());
+        assertTrue(Files.isRegularFile(dir.resolve("figs/00_chart.png")) && Files.isRegularFile(dir.resolve("figs/00_chart.svg")));
+        assertTrue(Files.isRegularFile(dir.resolve("figs/01_chart.png")));
+        assertFalse(Files.exists(dir.resolve("figs/00_chart.html")));
+        List<String> lines = said.lines().toList();
+        assertEquals(2, lines.size(), said);
+        assertTrue(lines.get(0).startsWith("00_chart: PNG and SVG written, no interactive 00_chart.html: npm not found on PATH"),
+                lines.get(0));
+        assertTrue(lines.get(1).contains("npm not found on PATH"), "the second chart gives the same reason: " + lines.get(1));
+    }
+
+    @Test
+    void withNpmFailingTheReasonIsNpmsOwnFirstErrorLine() throws Exception {
+        Path npm = dir.resolve("npm");
+        Files.writeString(npm, "#!/bin/sh\necho 'npm error code ENOTCACHED' >&2\n"
+                + "echo 'npm error request to https://registry.npmjs.org/x failed: cache mode is only-if-cached' >&2\n"
+                + "echo 'npm error A complete log of this run can be found in: /tmp/x.log' >&2\nexit 1\n");
+        assertTrue(npm.toFile().setExecutable(true));
+        Figures f = new Figures(dir.resolve("figs"), dir.resolve("empty-cache"), npm.toString());
+        String said = printed(() -> f.save("02_chart", chart(), bars()));
+        assertTrue(Files.isRegularFile(dir.resolve("figs/02_chart.png")));
+        assertTrue(said.strip().startsWith("02_chart: PNG and SVG written, no interactive 02_chart.html: npm pack "
+                + PlotlyJs.PACKAGE + "@" + PlotlyJs.VERSION + " failed (exit 1): npm error request to"), said);
+        assertEquals(1, said.strip().lines().count(), said);
     }
 }
