@@ -107,12 +107,16 @@ public final class Figures {
         return image;
     }
 
-    /** A table as {@code NAME.csv}; returns the table, so a cell can end with this call. */
+    /**
+     * A table as {@code NAME.csv} at full precision; returns the table, its floating-point columns now
+     * displayed to {@link Tables#DIGITS} significant digits ({@link Tables#rounded}), so a cell can end
+     * with this call.
+     */
     public Table csv(String name, Table table) {
         StringWriter out = new StringWriter();
-        table.write().csv(out);
+        table.write().csv(out);   // CsvWriteOptions.usePrintFormatters is off: the file keeps every digit
         write(name, ".csv", out.toString().getBytes(StandardCharsets.UTF_8));
-        return table;
+        return Tables.rounded(table);
     }
 
     /** A jsplot figure as a standalone page {@code NAME.html} with plotly.js inlined. */

@@ -85,6 +85,25 @@ class FiguresTest {
     }
 
     @Test
+    void aSavedTableShowsFourSignificantDigitsWhileItsCsvKeepsFullPrecision() throws Exception {
+        Figures f = new Figures(dir, dir.resolve("npm"));
+        Table t = Table.create("t", StringColumn.create("set", "a", "b", "c"),
+                DoubleColumn.create("mean", 1.0 / 3, 0.25, 12345.678901), tech.tablesaw.api.IntColumn.create("n", 7, 8, 9));
+        Table shown = f.csv("precise", t);
+        DoubleColumn mean = shown.doubleColumn("mean");
+        assertEquals(List.of("0.3333", "0.25", "12350"), List.of(mean.getString(0), mean.getString(1), mean.getString(2)));
+        assertEquals("7", shown.intColumn("n").getString(0), "integers are left as they are");
+        assertTrue(shown.print().contains("0.3333") && !shown.print().contains("0.33333"), shown.print());
+        assertEquals(1.0 / 3, mean.getDouble(0), "only the display is rounded");
+        List<String> csv = Files.readAllLines(dir.resolve("precise.csv"));
+        assertEquals("a," + (1.0 / 3) + ",7", csv.get(1), "the CSV keeps every digit");
+        assertEquals("c,12345.678901,9", csv.get(3));
+        assertEquals("1.235E-8", Tables.significant(1.23456e-8), "a tiny p-value stays readable");
+        assertEquals("0", Tables.significant(0.0));
+        assertEquals("", Tables.significant(Double.NaN), "missing stays blank");
+    }
+
+    @Test
     void namesThatAreNotPlainFileNamesAreRefused() {
         Figures f = new Figures(dir, dir.resolve("npm"));
         Table t = Table.create("t", StringColumn.create("x", "1"));
