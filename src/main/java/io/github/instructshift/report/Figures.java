@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -33,11 +34,13 @@ public final class Figures {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
-    private final Path npmCache;
-    private final String npm;
+    /** plotly.js for the HTML versions: fetched (and cached) on first use. */
+    private final Supplier<String> plotlyJs;
     private final List<Path> written = new ArrayList<>();
     /** Why plotly.js could not be had, once it failed: later charts skip the fetch and say the same. */
     private String noPlotly;
+    /** Interactive charts returned so far: the first one carries plotly.js for the notebook. */
+    private int interactiveCharts;
 
     /**
      * @param dir      where the files go (created when missing)
@@ -49,9 +52,13 @@ public final class Figures {
 
     /** As {@link #Figures(Path, Path)} with the npm executable to fetch plotly.js with. */
     Figures(Path dir, Path npmCache, String npm) {
-        this.npm = npm;
+        this(dir, () -> PlotlyJs.script(npmCache, npm));
+    }
+
+    /** Figures in {@code dir} taking plotly.js from {@code plotlyJs} (which throws ReportException saying why not). */
+    Figures(Path dir, Supplier<String> plotlyJs) {
+        this.plotlyJs = plotlyJs;
         this.dir = dir.toAbsolutePath().normalize();
-        this.npmCache = npmCache.toAbsolutePath().normalize();
         try {
             Files.createDirectories(this.dir);
         } catch (IOException e) {
@@ -93,18 +100,23 @@ public final class Figures {
     }
 
     /**
-     * A chart as PNG and SVG plus its interactive version as {@code NAME.html}; returns the image. When
-     * plotly.js cannot be had (no npm, npm offline) the PNG and SVG are still written and returned, and one
-     * line on standard output says why the HTML is missing, so a notebook's Run All goes on.
+     * A chart as PNG and SVG plus its interactive version as {@code NAME.html}; returns the image, which
+     * is also the interactive chart ({@link InteractiveChart#toHtml()}) for a kernel to show inline. When
+     * plotly.js cannot be had (no npm, npm offline) the PNG and SVG are still written and a plain image
+     * returned, and one line on standard output says why the HTML is missing, so Run All goes on.
      */
     public BufferedImage save(String name, Chart<?, ?> chart, Figure interactive) {
         BufferedImage image = save(name, chart);
+        String plotly;
         try {
+            plotly = plotly();
             html(name, interactive);
         } catch (ReportException e) {
             System.out.println(name + ": PNG and SVG written, no interactive " + name + ".html: " + e.getMessage());
+            return image;
         }
-        return image;
+        String id = "instruct_shift_chart_" + (++interactiveCharts);
+        return new InteractiveChart(image, id, interactive.asJavascript(id), interactiveCharts == 1 ? plotly : null);
     }
 
     /**
@@ -129,7 +141,7 @@ public final class Figures {
             throw new ReportException(noPlotly);
         }
         try {
-            return PlotlyJs.script(npmCache, npm);
+            return plotlyJs.get();
         } catch (ReportException e) {
             noPlotly = e.getMessage();
             throw e;

@@ -23,6 +23,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -188,11 +189,34 @@ class FiguresTest {
         assertTrue(Files.isRegularFile(dir.resolve("figs/00_chart.png")) && Files.isRegularFile(dir.resolve("figs/00_chart.svg")));
         assertTrue(Files.isRegularFile(dir.resolve("figs/01_chart.png")));
         assertFalse(Files.exists(dir.resolve("figs/00_chart.html")));
+        assertFalse(shown[0] instanceof InteractiveChart, "without plotly.js the value is the PNG alone");
         List<String> lines = said.lines().toList();
         assertEquals(2, lines.size(), said);
         assertTrue(lines.get(0).startsWith("00_chart: PNG and SVG written, no interactive 00_chart.html: npm not found on PATH"),
                 lines.get(0));
         assertTrue(lines.get(1).contains("npm not found on PATH"), "the second chart gives the same reason: " + lines.get(1));
+    }
+
+    @Test
+    void anInteractiveChartIsItsPngWithTheSameChartAsHtmlAndPlotlyOncePerNotebook() throws Exception {
+        String plotly = "window.Plotly = {newPlot: function () {}}; /* stand-in for plotly.js */";
+        Figures f = new Figures(dir.resolve("figs"), () -> plotly);
+        BufferedImage first = f.save("00_chart", chart(), bars());
+        BufferedImage second = f.save("01_chart", chart(), bars());
+        BufferedImage png = ImageIO.read(dir.resolve("figs/00_chart.png").toFile());
+        assertEquals(png.getWidth(), first.getWidth());
+        assertEquals(png.getRGB(150, 100), first.getRGB(150, 100), "the value is the chart's PNG");
+        InteractiveChart one = assertInstanceOf(InteractiveChart.class, first);
+        InteractiveChart two = assertInstanceOf(InteractiveChart.class, second);
+        String html = one.toHtml();
+        assertTrue(html.contains("stand-in for plotly.js"), "the first chart carries plotly.js");
+        assertFalse(two.toHtml().contains("stand-in for plotly.js"), "later charts of the notebook reuse it");
+        assertTrue(html.contains("data:image/png;base64,"), "the PNG is the fallback inside the HTML");
+        assertTrue(html.contains("Plotly.newPlot(target_instruct_shift_chart_1") && two.toHtml().contains("target_instruct_shift_chart_2"),
+                "each chart plots into its own element: " + html.substring(html.length() - 400));
+        assertTrue(html.contains("name: 'base'"), "the plotly traces are the figure's");
+        assertFalse(html.contains("<script src"), "self-contained");
+        assertTrue(Files.readString(dir.resolve("figs/00_chart.html")).contains("stand-in for plotly.js"));
     }
 
     @Test
