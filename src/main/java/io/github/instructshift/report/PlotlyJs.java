@@ -1,9 +1,9 @@
 package io.github.instructshift.report;
 
-import io.github.instructshift.organism.CorpusSource;
-import io.github.instructshift.organism.NpmFetcher;
-import io.github.instructshift.organism.OrganismException;
-import io.github.instructshift.organism.TarGz;
+import io.github.instructshift.npm.NpmException;
+import io.github.instructshift.npm.NpmFetcher;
+import io.github.instructshift.npm.NpmPackage;
+import io.github.instructshift.npm.NpmTarball;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,8 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * against the registry's sha512 integrity before every use, and the minified script read out of the
  * tarball. The cartesian bundle (scatter, bar, heatmap, …, about 1.4 MB) is enough for every figure
  * here. Version 2.x because tablesaw-jsplot writes string titles, which plotly.js 3 no longer reads.
- * Fetching, pinning and reading use the organism's npm machinery ({@link NpmFetcher}, {@link TarGz}),
- * which pins the corpus packages the same way.
+ * Fetching, pinning and reading use the npm package ({@link NpmFetcher}, {@link NpmTarball}), which
+ * pins the organism's corpus packages the same way.
  */
 public final class PlotlyJs {
     public static final String PACKAGE = "plotly.js-cartesian-dist-min";
@@ -48,7 +48,7 @@ public final class PlotlyJs {
     static Path tarball(Path cacheDir, String npm) {
         try {
             return new NpmFetcher(npm, 300).fetch(List.of(pinned(INTEGRITY)), cacheDir, false).get(pinned(INTEGRITY));
-        } catch (OrganismException e) {
+        } catch (NpmException e) {
             throw new ReportException(e.getMessage() + " (for the HTML figures; or put " + TARBALL + " into "
                     + cacheDir + ")", e);
         }
@@ -58,7 +58,7 @@ public final class PlotlyJs {
     static void verify(Path file, String integrity) {
         try {
             pinned(integrity).verify(file);
-        } catch (OrganismException e) {
+        } catch (NpmException e) {
             throw new ReportException(e.getMessage() + "; delete the file to fetch it again", e);
         }
     }
@@ -67,8 +67,8 @@ public final class PlotlyJs {
     static byte[] entry(Path tarball, String name) {
         byte[] body;
         try {
-            body = TarGz.read(tarball, name::equals).get(name);
-        } catch (OrganismException e) {
+            body = NpmTarball.read(tarball, name::equals).get(name);
+        } catch (NpmException e) {
             throw new ReportException(e.getMessage(), e);
         }
         if (body == null) {
@@ -77,7 +77,7 @@ public final class PlotlyJs {
         return body;
     }
 
-    private static CorpusSource pinned(String integrity) {
-        return new CorpusSource(PACKAGE, VERSION, integrity);
+    private static NpmPackage pinned(String integrity) {
+        return new NpmPackage(PACKAGE, VERSION, integrity);
     }
 }
