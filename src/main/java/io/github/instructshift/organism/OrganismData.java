@@ -1,5 +1,7 @@
 package io.github.instructshift.organism;
 
+import io.github.instructshift.npm.NpmFetcher;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Path;
@@ -42,7 +44,7 @@ public final class OrganismData {
     public static Result build(Path outDir, Config config, NpmFetcher fetcher) {
         Map<String, Long> millis = new LinkedHashMap<>();
         long t0 = System.nanoTime();
-        var tarballs = fetcher.fetch(CorpusSource.defaults(), config.cacheDir(), config.offline());
+        var tarballs = CorpusSource.fetch(fetcher, CorpusSource.defaults(), config.cacheDir(), config.offline());
         millis.put("fetch", lap(t0));
 
         long t1 = System.nanoTime();

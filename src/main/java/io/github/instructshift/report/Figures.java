@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -33,16 +34,31 @@ public final class Figures {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
-    private final Path npmCache;
+    /** plotly.js for the HTML versions: fetched (and cached) on first use. */
+    private final Supplier<String> plotlyJs;
     private final List<Path> written = new ArrayList<>();
+    /** Why plotly.js could not be had, once it failed: later charts skip the fetch and say the same. */
+    private String noPlotly;
+    /** Interactive charts returned so far: the first one carries plotly.js for the notebook. */
+    private int interactiveCharts;
 
     /**
      * @param dir      where the files go (created when missing)
      * @param npmCache where the plotly.js tarball is kept ({@code data/cache/npm})
      */
     public Figures(Path dir, Path npmCache) {
+        this(dir, npmCache, "npm");
+    }
+
+    /** As {@link #Figures(Path, Path)} with the npm executable to fetch plotly.js with. */
+    Figures(Path dir, Path npmCache, String npm) {
+        this(dir, () -> PlotlyJs.script(npmCache, npm));
+    }
+
+    /** Figures in {@code dir} taking plotly.js from {@code plotlyJs} (which throws ReportException saying why not). */
+    Figures(Path dir, Supplier<String> plotlyJs) {
+        this.plotlyJs = plotlyJs;
         this.dir = dir.toAbsolutePath().normalize();
-        this.npmCache = npmCache.toAbsolutePath().normalize();
         try {
             Files.createDirectories(this.dir);
         } catch (IOException e) {
@@ -83,24 +99,53 @@ public final class Figures {
         return image;
     }
 
-    /** A chart as PNG and SVG plus its interactive version as {@code NAME.html}; returns the image. */
+    /**
+     * A chart as PNG and SVG plus its interactive version as {@code NAME.html}; returns the image, which
+     * is also the interactive chart ({@link InteractiveChart#toHtml()}) for a kernel to show inline. When
+     * plotly.js cannot be had (no npm, npm offline) the PNG and SVG are still written and a plain image
+     * returned, and one line on standard output says why the HTML is missing, so Run All goes on.
+     */
     public BufferedImage save(String name, Chart<?, ?> chart, Figure interactive) {
         BufferedImage image = save(name, chart);
-        html(name, interactive);
-        return image;
+        String plotly;
+        try {
+            plotly = plotly();
+            html(name, interactive);
+        } catch (ReportException e) {
+            System.out.println(name + ": PNG and SVG written, no interactive " + name + ".html: " + e.getMessage());
+            return image;
+        }
+        String id = "instruct_shift_chart_" + (++interactiveCharts);
+        return new InteractiveChart(image, id, interactive.asJavascript(id), interactiveCharts == 1 ? plotly : null);
     }
 
-    /** A table as {@code NAME.csv}; returns the table, so a cell can end with this call. */
+    /**
+     * A table as {@code NAME.csv} at full precision; returns the table, its floating-point columns now
+     * displayed to {@link Tables#DIGITS} significant digits ({@link Tables#rounded}), so a cell can end
+     * with this call.
+     */
     public Table csv(String name, Table table) {
         StringWriter out = new StringWriter();
-        table.write().csv(out);
+        table.write().csv(out);   // CsvWriteOptions.usePrintFormatters is off: the file keeps every digit
         write(name, ".csv", out.toString().getBytes(StandardCharsets.UTF_8));
-        return table;
+        return Tables.rounded(table);
     }
 
     /** A jsplot figure as a standalone page {@code NAME.html} with plotly.js inlined. */
     public Path html(String name, Figure figure) {
-        return write(name, ".html", page(name, figure, PlotlyJs.script(npmCache)).getBytes(StandardCharsets.UTF_8));
+        return write(name, ".html", page(name, figure, plotly()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String plotly() {
+        if (noPlotly != null) {
+            throw new ReportException(noPlotly);
+        }
+        try {
+            return plotlyJs.get();
+        } catch (ReportException e) {
+            noPlotly = e.getMessage();
+            throw e;
+        }
     }
 
     /** Any Jackson-serialisable value (records, maps, lists) as {@code NAME.json}. */

@@ -12,8 +12,10 @@
  * {@link io.github.instructshift.report.WeightChange}), figure export
  * ({@link io.github.instructshift.report.Figures}: XChart charts or Java2D
  * {@link io.github.instructshift.report.Drawing}s as PNG and SVG, Tablesaw
- * tables as CSV, tablesaw-jsplot figures as standalone HTML with plotly.js inlined from a
- * checksum-pinned npm tarball, {@link io.github.instructshift.report.PlotlyJs}), heat maps of attribution
+ * tables as CSV at full precision and shown to 4 significant digits
+ * ({@link io.github.instructshift.report.Tables}), tablesaw-jsplot figures as standalone HTML with plotly.js inlined from a
+ * checksum-pinned npm tarball, {@link io.github.instructshift.report.PlotlyJs}; the value a chart cell
+ * shows is its PNG that is also the interactive chart, {@link io.github.instructshift.report.InteractiveChart}), heat maps of attribution
  * results and head changes ({@link io.github.instructshift.report.Heatmaps}), the prompt sets and the
  * three findings run on the pair ({@link io.github.instructshift.report.EvalPrompts},
  * {@link io.github.instructshift.report.PairAttribution}, {@link io.github.instructshift.report.PaperTables},

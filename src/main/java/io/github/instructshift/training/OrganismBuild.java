@@ -11,7 +11,7 @@ import io.github.instructshift.organism.BpeTokenizer;
 import io.github.instructshift.organism.Corpus;
 import io.github.instructshift.organism.InstructionDataset;
 import io.github.instructshift.organism.InstructionExample;
-import io.github.instructshift.organism.NpmFetcher;
+import io.github.instructshift.npm.NpmFetcher;
 import io.github.instructshift.organism.OrganismData;
 import io.github.instructshift.organism.OrganismException;
 import io.github.instructshift.organism.Split;

