@@ -170,7 +170,7 @@ public record FfnRun(FfnConcepts.ModelConcepts base, FfnConcepts.ModelConcepts t
         for (FfnConcepts.ModelConcepts m : List.of(base, tuned)) {
             m.components().stream().filter(c -> c.rank() <= perLayer).forEach(top::add);
         }
-        return FfnTables.components(top, settings.concepts().shownWords());
+        return Tables.rounded(FfnTables.components(top, settings.concepts().shownWords()));   // shown in a cell
     }
 
     /** Every component of both models (the CSV dump). */

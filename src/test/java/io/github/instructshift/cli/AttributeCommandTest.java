@@ -34,33 +34,13 @@ class AttributeCommandTest {
     @TempDir
     Path tmp;
 
-    /** What one invocation printed and returned. */
-    record Run(int rc, String out, String err) {}
 
-    /** Thrown by the test hook: stops a run between two results, as a kill would. */
-    static final class SimulatedKill extends RuntimeException {
-        SimulatedKill() {
-            super("simulated kill");
-        }
+
+    private static AttributeRun run(AttributeCommand cmd, String... args) {
+        return AttributeRun.of(cmd, args);
     }
 
-    private static Run run(AttributeCommand cmd, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        cmd.stdout = new PrintStream(out, true, StandardCharsets.UTF_8);
-        cmd.stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
-        CommandLine cli = new CommandLine(cmd);
-        cli.setExecutionExceptionHandler((e, line, parsed) -> {
-            if (e instanceof SimulatedKill) {
-                return 137;
-            }
-            throw e;
-        });
-        int rc = cli.execute(args);
-        return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    private static Run run(String... args) {
+    private static AttributeRun run(String... args) {
         return run(new AttributeCommand(), args);
     }
 
@@ -79,7 +59,7 @@ class AttributeCommandTest {
     @Test
     void aKilledPairRunResumesWithoutLossOrDuplicates() throws Exception {
         Path reference = tmp.resolve("reference");
-        Run full = run(pairArgs(reference));
+        AttributeRun full = run(pairArgs(reference));
         assertEquals(0, full.rc(), full.err());
         assertTrue(full.out().contains("3 prompts x 2 model(s): 6 computed, 0 from an earlier run"), full.out());
         assertTrue(full.err().contains("base tiny-llama"), "progress bar on stderr: " + full.err());
@@ -90,7 +70,7 @@ class AttributeCommandTest {
         int[] stored = {0};
         killed.afterStore = row -> {
             if (++stored[0] == 4) {
-                throw new SimulatedKill();
+                throw new AttributeRun.SimulatedKill();
             }
         };
         assertEquals(137, run(killed, pairArgs(resumed)).rc());
@@ -108,7 +88,7 @@ class AttributeCommandTest {
         String[] args = pairArgs(resumed);
         String[] quiet = java.util.Arrays.copyOf(args, args.length + 1);
         quiet[args.length] = "--no-progress";
-        Run again = run(quiet);
+        AttributeRun again = run(quiet);
         assertEquals(0, again.rc(), again.err());
         assertTrue(again.out().contains("3 computed, 3 from an earlier run"), again.out());
         assertTrue(again.err().contains("could not be read"), again.err());
@@ -127,7 +107,7 @@ class AttributeCommandTest {
         assertEquals(Files.readString(reference.resolve("scores.csv")), Files.readString(resumed.resolve("scores.csv")));
 
         // a finished run resumed once more loads no model and changes nothing
-        Run noop = run(pairArgs(resumed));
+        AttributeRun noop = run(pairArgs(resumed));
         assertEquals(0, noop.rc(), noop.err());
         assertTrue(noop.out().contains("0 computed, 6 from an earlier run"), noop.out());
     }
@@ -149,7 +129,7 @@ class AttributeCommandTest {
     @Test
     void summaryMatchesTable2AndRecordsWhatWasComputed() throws Exception {
         Path out = tmp.resolve("out");
-        Run r = run(pairArgs(out));
+        AttributeRun r = run(pairArgs(out));
         assertEquals(0, r.rc(), r.err());
         List<AttributionResult> base = new ResultStore(out.resolve("results/base")).loadAll();
         List<AttributionResult> tuned = new ResultStore(out.resolve("results/tuned")).loadAll();
@@ -221,7 +201,7 @@ class AttributeCommandTest {
                 "instruction_fragments", List.of("it short", "not in the prompt"))));
         Files.write(jsonl, lines);
         Path out = tmp.resolve("user");
-        Run r = run("--model", f.dir().toString(), "--role", "base", "--prompts", jsonl.toString(),
+        AttributeRun r = run("--model", f.dir().toString(), "--role", "base", "--prompts", jsonl.toString(),
                 "--max-new-tokens", "3", "--no-raw", "--out", out.toString());
         assertEquals(0, r.rc(), r.err());
         ResultStore store = new ResultStore(out.resolve("results/base"));
@@ -240,7 +220,7 @@ class AttributeCommandTest {
 
         Path plain = tmp.resolve("prompts.txt");
         Files.writeString(plain, "Name three colours. Be brief.\n\nSay hello!\n");
-        Run p = run("--model", f.dir().toString(), "--prompts", plain.toString(), "--max-new-tokens", "2",
+        AttributeRun p = run("--model", f.dir().toString(), "--prompts", plain.toString(), "--max-new-tokens", "2",
                 "--copies", "1", "--no-progress", "--out", tmp.resolve("plain").toString());
         assertEquals(0, p.rc(), p.err());
         ResultStore plainStore = new ResultStore(tmp.resolve("plain/results/tuned"));
@@ -285,7 +265,7 @@ class AttributeCommandTest {
         // the annotation changes: rescored from the stored levels, no model run, same as a fresh run
         Files.writeString(file, json.writeValueAsString(java.util.Map.of("id", "a", "prompt", text,
                 "instruction_fragments", List.of("Keep it"))) + "\n");
-        Run rescored = run(args);
+        AttributeRun rescored = run(args);
         assertEquals(0, rescored.rc(), rescored.err());
         assertTrue(rescored.out().contains("0 computed, 1 from an earlier run"), rescored.out());
         assertTrue(rescored.err().contains("rescored"), rescored.err());
@@ -298,7 +278,7 @@ class AttributeCommandTest {
 
         // the text changes under the same ID: the stored result is not this prompt's
         Files.writeString(file, json.writeValueAsString(java.util.Map.of("id", "a", "prompt", "Say hello.")) + "\n");
-        Run changed = run(args);
+        AttributeRun changed = run(args);
         assertEquals(2, changed.rc());
         assertTrue(changed.err().contains("other prompt tokens"), changed.err());
     }
@@ -308,27 +288,27 @@ class AttributeCommandTest {
         String model = Fixture.of("tiny-llama").dir().toString();
         Path bad = tmp.resolve("bad.jsonl");
         Files.writeString(bad, "{\"prompt\": \"Do it.\"}\n{\"prompt\": \"x\", \"instruction_spans\": [[0, 9]]}\n");
-        Run r = run("--model", model, "--prompts", bad.toString(), "--out", tmp.resolve("o1").toString());
+        AttributeRun r = run("--model", model, "--prompts", bad.toString(), "--out", tmp.resolve("o1").toString());
         assertEquals(2, r.rc());
         assertTrue(r.err().startsWith("error: " + bad + ":2: ") && r.err().contains("not within"), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertFalse(Files.exists(tmp.resolve("o1/run.json")), "nothing written for bad input");
 
-        Run set = run("--model", model, "--prompt", "Do it.", "--set", "lima", "--out", tmp.resolve("o2").toString());
+        AttributeRun set = run("--model", model, "--prompt", "Do it.", "--set", "lima", "--out", tmp.resolve("o2").toString());
         assertEquals(2, set.rc());
         assertTrue(set.err().contains("--set") && set.err().contains("--paper"), set.err());
 
-        Run noModel = run("--model", tmp.resolve("nope").toString(), "--prompt", "Do it.", "--out", tmp.resolve("o3").toString());
+        AttributeRun noModel = run("--model", tmp.resolve("nope").toString(), "--prompt", "Do it.", "--out", tmp.resolve("o3").toString());
         assertEquals(2, noModel.rc());
         assertTrue(noModel.err().startsWith("error: ") && noModel.err().contains("nope"), noModel.err());
 
         // resuming with other settings is refused, naming the difference
         Path out = tmp.resolve("o4");
         assertEquals(0, run("--model", model, "--prompt", "Say hi.", "--max-new-tokens", "2", "--out", out.toString()).rc());
-        Run other = run("--model", model, "--prompt", "Say hi.", "--max-new-tokens", "3", "--out", out.toString());
+        AttributeRun other = run("--model", model, "--prompt", "Say hi.", "--max-new-tokens", "3", "--out", out.toString());
         assertEquals(2, other.rc());
         assertTrue(other.err().contains("max_new_tokens 2 there, 3 here"), other.err());
-        Run role = run("--model", model, "--base", model, "--role", "base", "--prompt", "x", "--out", out.toString());
+        AttributeRun role = run("--model", model, "--base", model, "--role", "base", "--prompt", "x", "--out", out.toString());
         assertEquals(2, role.rc());
 
         // through Main, as users run it: usage errors are exit code 2 as well

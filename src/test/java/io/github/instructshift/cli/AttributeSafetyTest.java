@@ -34,17 +34,9 @@ class AttributeSafetyTest {
     @TempDir
     Path tmp;
 
-    record Run(int rc, String out, String err) {}
 
-    private static Run run(AttributeCommand cmd, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        cmd.stdout = new PrintStream(out, true, StandardCharsets.UTF_8);
-        cmd.stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
-        CommandLine cli = new CommandLine(cmd);
-        cli.setErr(new java.io.PrintWriter(err, true));
-        int rc = cli.execute(args);
-        return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static AttributeRun run(AttributeCommand cmd, String... args) {
+        return AttributeRun.of(cmd, args);
     }
 
     private static String[] args(Path model, Path out, int maxNewTokens, String... more) {
@@ -76,14 +68,14 @@ class AttributeSafetyTest {
     void aSecondRunOnTheSameFolderIsRefusedWhileTheFirstHoldsItAndNeverMixesSettings() throws Exception {
         Path model = Shared.fixture("tiny-llama");
         Path out = tmp.resolve("out");
-        Run[] second = new Run[1];
+        AttributeRun[] second = new AttributeRun[1];
         AttributeCommand first = new AttributeCommand();
         first.afterStore = row -> {
             if (second[0] == null) {   // while the first run is between two results
                 second[0] = run(new AttributeCommand(), args(model, out, 4));
             }
         };
-        Run r1 = run(first, args(model, out, 6));
+        AttributeRun r1 = run(first, args(model, out, 6));
         assertEquals(0, r1.rc(), r1.err());
         assertEquals(2, second[0].rc(), second[0].err());
         assertTrue(second[0].err().contains("is in use by another run (process " + ProcessHandle.current().pid()),
@@ -92,7 +84,7 @@ class AttributeSafetyTest {
         for (Path p : Files.list(out.resolve("results/tuned")).toList()) {
             assertTrue(AttributionResult.load(p).responseTokens().size() <= 6);
         }
-        Run other = run(new AttributeCommand(), args(model, out, 4));
+        AttributeRun other = run(new AttributeCommand(), args(model, out, 4));
         assertEquals(2, other.rc(), other.err());
         assertTrue(other.err().contains("max") && other.err().contains("4"), other.err());
         assertEquals(List.of(), leftovers(out));
@@ -107,7 +99,7 @@ class AttributeSafetyTest {
         try {
             BufferedReader said = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
             assertEquals("locked", said.readLine());
-            Run refused = run(new AttributeCommand(), args(Shared.fixture("tiny-llama"), out, 3));
+            AttributeRun refused = run(new AttributeCommand(), args(Shared.fixture("tiny-llama"), out, 3));
             assertEquals(2, refused.rc(), refused.err());
             assertTrue(refused.err().contains("process " + holder.pid()), refused.err());
             assertFalse(Files.exists(out.resolve("results")), "nothing written beside the holder");
@@ -118,7 +110,7 @@ class AttributeSafetyTest {
         try (OutputLock lock = OutputLock.acquire(out)) {
             assertEquals(holder.pid(), lock.previousHolder().orElseThrow().pid(), "the killed run's record is replaced");
         }
-        Run after = run(new AttributeCommand(), args(Shared.fixture("tiny-llama"), out, 3));
+        AttributeRun after = run(new AttributeCommand(), args(Shared.fixture("tiny-llama"), out, 3));
         assertEquals(0, after.rc(), after.err());
     }
 
@@ -129,7 +121,7 @@ class AttributeSafetyTest {
         assertEquals(0, run(new AttributeCommand(), args(model, out, 3)).rc());
         Path weights = model.resolve("model.safetensors");
         Files.setLastModifiedTime(weights, FileTime.fromMillis(Files.getLastModifiedTime(weights).toMillis() + 60_000));
-        Run again = run(new AttributeCommand(), args(model, out, 3));
+        AttributeRun again = run(new AttributeCommand(), args(model, out, 3));
         assertEquals(2, again.rc(), again.err());
         assertTrue(again.err().contains("model.safetensors"), again.err());
     }
@@ -148,7 +140,7 @@ class AttributeSafetyTest {
         ObjectNode edited = (ObjectNode) json.readTree(file.toFile());
         edited.put("score", score + 0.25);
         Files.writeString(file, edited.toString());
-        Run again = run(new AttributeCommand(), args(model, out, 3));
+        AttributeRun again = run(new AttributeCommand(), args(model, out, 3));
         assertEquals(0, again.rc(), again.err());
         assertTrue(again.err().contains("warning: " + file) && again.err().contains("computing it again"), again.err());
         assertEquals(score, AttributionResult.load(file).score(), 1e-12, "recomputed, not trusted");
@@ -157,7 +149,7 @@ class AttributeSafetyTest {
     @Test
     void theChatFormatWithoutATemplateIsRefusedBeforeAnyWork() throws Exception {
         Path out = tmp.resolve("chat");
-        Run r = run(new AttributeCommand(), args(Shared.fixture("tiny-llama"), out, 3, "--format", "chat"));
+        AttributeRun r = run(new AttributeCommand(), args(Shared.fixture("tiny-llama"), out, 3, "--format", "chat"));
         assertEquals(2, r.rc(), r.err());
         assertTrue(r.err().contains("tokenizer_config.json") && r.err().contains("chat_template"), r.err());
         assertFalse(Files.exists(out.resolve("results")));

@@ -69,25 +69,12 @@ class PairedAttributeCommandTest {
         Files.writeString(prompts, String.join("\n", TEXTS) + "\n");
     }
 
-    record Run(int rc, String out, String err) {}
 
-    private static Run run(AttributeCommand cmd, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        cmd.stdout = new PrintStream(out, true, StandardCharsets.UTF_8);
-        cmd.stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
-        CommandLine cli = new CommandLine(cmd);
-        cli.setExecutionExceptionHandler((e, line, parsed) -> {
-            if (e instanceof AttributeCommandTest.SimulatedKill) {
-                return 137;
-            }
-            throw e;
-        });
-        int rc = cli.execute(args);
-        return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static AttributeRun run(AttributeCommand cmd, String... args) {
+        return AttributeRun.of(cmd, args);
     }
 
-    private static Run run(String... args) {
+    private static AttributeRun run(String... args) {
         return run(new AttributeCommand(), args);
     }
 
@@ -106,7 +93,7 @@ class PairedAttributeCommandTest {
     @Test
     void forcedResultsCarryTheOtherModelsResponseAndEqualADirectAttribution() throws Exception {
         Path out = tmp.resolve("out");
-        Run r = run(pairedArgs(out));
+        AttributeRun r = run(pairedArgs(out));
         assertEquals(0, r.rc(), r.err());
         assertTrue(r.out().contains("4 prompts x 2 model(s): 8 computed"), r.out());
         assertTrue(r.out().contains("paired: each model's responses under the other: 8 computed, 0 from an earlier run, "
@@ -233,7 +220,7 @@ class PairedAttributeCommandTest {
         int[] stored = {0};
         killed.afterStore = row -> {
             if (++stored[0] == 13) {
-                throw new AttributeCommandTest.SimulatedKill();
+                throw new AttributeRun.SimulatedKill();
             }
         };
         assertEquals(137, run(killed, pairedArgs(resumed)).rc());
@@ -252,7 +239,7 @@ class PairedAttributeCommandTest {
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         int recompute = 1 + (stale.equals("line_1") ? 4 : 3);     // line_4 of tuned-on-base; base-on-tuned less line_1
 
-        Run again = run(pairedArgs(resumed));
+        AttributeRun again = run(pairedArgs(resumed));
         assertEquals(0, again.rc(), again.err());
         assertTrue(again.out().contains("0 computed, 8 from an earlier run"), again.out());
         assertTrue(again.out().contains("paired: each model's responses under the other: " + recompute + " computed, "
@@ -277,7 +264,7 @@ class PairedAttributeCommandTest {
                 json.readTree(resumed.resolve("summary.json").toFile()).get("paired").get("sets"));
 
         // once more: nothing to compute, no model loaded
-        Run noop = run(pairedArgs(resumed));
+        AttributeRun noop = run(pairedArgs(resumed));
         assertEquals(0, noop.rc(), noop.err());
         assertTrue(noop.out().contains("paired: each model's responses under the other: 0 computed, 8 from an earlier "
                 + "run"), noop.out());
@@ -287,7 +274,7 @@ class PairedAttributeCommandTest {
         String[] unpaired = Arrays.stream(pairedArgs(plain)).filter(a -> !a.equals("--paired")).toArray(String[]::new);
         assertEquals(0, run(unpaired).rc());
         assertFalse(Files.exists(plain.resolve("paired")));
-        Run upgraded = run(pairedArgs(plain));
+        AttributeRun upgraded = run(pairedArgs(plain));
         assertEquals(0, upgraded.rc(), upgraded.err());
         assertTrue(upgraded.out().contains("0 computed, 8 from an earlier run"), upgraded.out());
         assertTrue(upgraded.out().contains("paired: each model's responses under the other: 8 computed"), upgraded.out());
@@ -339,7 +326,7 @@ class PairedAttributeCommandTest {
         json.writeValue(other.resolve("tokenizer.json").toFile(), tok);
 
         Path out = tmp.resolve("o");
-        Run r = run("--base", baseDir.toString(), "--model", other.toString(), "--prompt", "Say hi.", "--paired",
+        AttributeRun r = run("--base", baseDir.toString(), "--model", other.toString(), "--prompt", "Say hi.", "--paired",
                 "--out", out.toString());
         assertEquals(2, r.rc(), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
@@ -353,7 +340,7 @@ class PairedAttributeCommandTest {
         assertEquals(0, run("--base", baseDir.toString(), "--model", other.toString(), "--prompt", "Say hi.",
                 "--max-new-tokens", "2", "--no-progress", "--out", out.toString()).rc());
 
-        Run single = run("--model", baseDir.toString(), "--prompt", "Say hi.", "--paired", "--out",
+        AttributeRun single = run("--model", baseDir.toString(), "--prompt", "Say hi.", "--paired", "--out",
                 tmp.resolve("o2").toString());
         assertEquals(2, single.rc());
         assertTrue(single.err().startsWith("error: --paired needs --base"), single.err());
