@@ -155,11 +155,6 @@ public final class ModelPair implements AutoCloseable {
         t.append(f.apply(tuned));
     }
 
-    /** Whether both models have the same architecture (always so for an opened pair: {@link #open} checks it). */
-    public boolean sameShape() {
-        return architectureDifference(base.config(), tuned.config()) == null;
-    }
-
     /**
      * Greedy answers of both models to each prompt (rendered as the prompt set renders it), side by side.
      * Columns: prompt, base, tuned, base_stop, tuned_stop.

@@ -27,10 +27,7 @@ public final class WeightChange {
 
     /** Columns: layer, role, base_norm, delta_norm, relative_change. */
     public static Table table(ModelPair pair) {
-        if (!pair.sameShape()) {
-            throw new ReportException("the weights of " + pair.name(ModelRole.BASE) + " and " + pair.name(ModelRole.TUNED)
-                    + " cannot be compared matrix by matrix: the two models differ in shape");
-        }
+        // ModelPair.open has already refused a pair whose architectures differ, so the matrices line up
         Checkpoint b = pair.checkpoint(ModelRole.BASE);
         Checkpoint t = pair.checkpoint(ModelRole.TUNED);
         IntColumn layer = IntColumn.create("layer");
