@@ -1,10 +1,14 @@
 package io.github.instructshift.attribution;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import io.github.instructshift.model.CausalLM;
 import io.github.instructshift.model.ModelConfig;
 import io.github.instructshift.model.Tensors;
@@ -14,13 +18,14 @@ import io.github.instructshift.model.Tensors;
  * p(y_m | prompt, y_&lt;m) (softmax, not log) with respect to the prompt's input embeddings, times
  * those embeddings, summed over the hidden dimension; BOS row dropped.
  *
- * <p>Speed: instead of one forward and backward per response token, a chunk of response tokens is
- * attributed in one pass by stacking copies of the sequence in the batch, copy b carrying the
- * objective of token m_b; the objectives are summed, and since copies do not interact, each copy's
- * gradient is that of its own token. Each chunk is also cut after the last position it needs.
+ * <p>Speed: the gradient is linear in the cotangent on the model's output, so one forward pass serves
+ * a whole chunk of response tokens ({@link CausalLM#inputGradients}): the cotangent of token m is
+ * ∂p(y_m)/∂h at its reading position, zero elsewhere, and each costs one backward pass of activation
+ * gradients. Because attention is causal, each chunk is cut after the last position it reads; the
+ * chunk size trades that cut against the forward pass every chunk repeats.
  */
 public final class GradientAttributor {
-    /** Default activation budget per chunk; a 7B model at 600 tokens then takes a few copies at a time. */
+    /** Default working-memory budget per chunk: its cotangents and the layers' inputs. */
     public static final long DEFAULT_BUDGET_BYTES = 2L << 30;
 
     private final CausalLM lm;
@@ -35,44 +40,26 @@ public final class GradientAttributor {
         this.budgetBytes = budgetBytes;
     }
 
-    /** Raw scores {@code [prompt tokens − 1, response tokens]} (BOS row dropped), chunk size chosen by memory. */
+    /** Raw scores {@code [prompt tokens − 1, response tokens]} (BOS row dropped), chunk size chosen by cost and memory. */
     public float[][] attribute(long[] promptIds, long[] responseIds) {
-        return attribute(promptIds, responseIds, copiesPerPass(promptIds.length + responseIds.length));
+        return attribute(promptIds, responseIds, tokensPerPass(promptIds.length, responseIds.length));
     }
 
-    /** As {@link #attribute(long[], long[])} with {@code copies} response tokens per backward pass. */
-    public float[][] attribute(long[] promptIds, long[] responseIds, int copies) {
-        return run(promptIds, responseIds, Math.max(1, copies), true);
-    }
-
-    /** The plain loop, one full-length forward and backward per response token: the benchmark's baseline. */
-    public float[][] attributeOneByOne(long[] promptIds, long[] responseIds) {
-        return run(promptIds, responseIds, 1, false);
-    }
-
-    private float[][] run(long[] prompt, long[] response, int copies, boolean truncate) {
-        int p = prompt.length;
-        int r = response.length;
-        if (p < 2) {
-            throw new IllegalArgumentException("the prompt needs at least one token after BOS to attribute to");
-        }
-        if (r == 0) {
-            throw new IllegalArgumentException("empty response: there is nothing to attribute");
-        }
-        // the last response token is never an input, so the sequence ends one before it
-        long[] sequence = new long[p + r - 1];
-        System.arraycopy(prompt, 0, sequence, 0, p);
-        System.arraycopy(response, 0, sequence, p, r - 1);
+    /** As {@link #attribute(long[], long[])} with {@code tokens} response tokens per forward pass. */
+    public float[][] attribute(long[] promptIds, long[] responseIds, int tokens) {
+        check(promptIds, responseIds);
+        int p = promptIds.length;
+        int r = responseIds.length;
+        long[] sequence = sequence(promptIds, responseIds);
+        int per = Math.max(1, tokens);
         float[][] scores = new float[p - 1][r];
-        for (int first = 0; first < r; first += copies) {
-            int count = Math.min(copies, r - first);
-            int length = truncate ? p + first + count - 1 : sequence.length;
+        for (int first = 0; first < r; first += per) {
+            int count = Math.min(per, r - first);
             try (NDManager scope = lm.manager().newSubManager()) {
-                int from = first;
-                float[] chunk = chunk(scope, sequence, length, p, response, from, count);
+                float[] chunk = chunk(scope, sequence, p, responseIds, first, count);
                 for (int b = 0; b < count; b++) {
                     for (int n = 0; n < p - 1; n++) {
-                        scores[n][from + b] = chunk[b * (p - 1) + n];
+                        scores[n][first + b] = chunk[b * (p - 1) + n];
                     }
                 }
             }
@@ -80,43 +67,116 @@ public final class GradientAttributor {
         return scores;
     }
 
-    /** Scores of response tokens first … first+count−1, row-major {@code [count, p − 1]}. */
-    private float[] chunk(NDManager scope, long[] sequence, int length, int p, long[] response, int first, int count) {
-        long[] ids = new long[count * length];
-        float[] position = new float[count * length];             // one-hot: where copy b reads its token
+    /**
+     * The authors' method and the benchmarks' baseline: per response token, one full-length forward pass
+     * and one backward pass of p(y_m), parameters frozen.
+     */
+    public float[][] attributeOneByOne(long[] promptIds, long[] responseIds) {
+        check(promptIds, responseIds);
+        int p = promptIds.length;
+        int r = responseIds.length;
+        long[] sequence = sequence(promptIds, responseIds);
         int vocab = lm.config().vocabSize();
-        float[] target = new float[count * vocab];               // one-hot: which token copy b scores
-        for (int b = 0; b < count; b++) {
-            System.arraycopy(sequence, 0, ids, b * length, length);
-            int m = first + b;
-            position[b * length + p + m - 1] = 1f;
-            target[b * vocab + (int) response[m]] = 1f;
+        float[][] scores = new float[p - 1][r];
+        for (int m = 0; m < r; m++) {
+            try (NDManager scope = lm.manager().newSubManager()) {
+                int read = p + m - 1;                          // the position whose output predicts y_m
+                int token = (int) responseIds[m];
+                NDArray embeddings = lm.embed(Tensors.of(scope, sequence, new Shape(1, sequence.length)));
+                NDArray gradient = lm.hiddenGradient(embeddings, hidden -> {
+                    NDArray row = hidden.get(new NDIndex("0, {}:{}", read, read + 1));
+                    NDArray probs = lm.unembed(row).toType(DataType.FLOAT32, false).softmax(-1);
+                    return probs.get(new NDIndex("0, {}:{}", token, token + 1)).sum();
+                });
+                float[] row = promptScores(gradient, embeddings, p).toFloatArray();
+                for (int n = 0; n < p - 1; n++) {
+                    scores[n][m] = row[n];
+                }
+            }
         }
-        NDArray embeddings = lm.embed(Tensors.of(scope, ids, new Shape(count, length)));
-        NDArray positionMask = Tensors.of(scope, position, new Shape(count, length, 1));
+        return scores;
+    }
+
+    private static void check(long[] prompt, long[] response) {
+        if (prompt.length < 2) {
+            throw new IllegalArgumentException("the prompt needs at least one token after BOS to attribute to");
+        }
+        if (response.length == 0) {
+            throw new IllegalArgumentException("empty response: there is nothing to attribute");
+        }
+    }
+
+    /** Prompt and response without the last response token, which is never an input. */
+    private static long[] sequence(long[] prompt, long[] response) {
+        long[] sequence = new long[prompt.length + response.length - 1];
+        System.arraycopy(prompt, 0, sequence, 0, prompt.length);
+        System.arraycopy(response, 0, sequence, prompt.length, response.length - 1);
+        return sequence;
+    }
+
+    /** Scores of response tokens first … first+count−1, row-major {@code [count, p − 1]}. */
+    private float[] chunk(NDManager scope, long[] sequence, int p, long[] response, int first, int count) {
+        int length = p + first + count - 1;                  // the last position this chunk reads, plus one
+        int firstRead = p + first - 1;
+        int vocab = lm.config().vocabSize();
+        long[] ids = java.util.Arrays.copyOf(sequence, length);
+        float[] target = new float[count * vocab];           // one-hot: which token row b scores
+        float[] position = new float[count * length];        // one-hot: where row b reads it
+        for (int b = 0; b < count; b++) {
+            target[b * vocab + (int) response[first + b]] = 1f;
+            position[b * length + firstRead + b] = 1f;
+        }
+        NDArray embeddings = lm.embed(Tensors.of(scope, ids, new Shape(1, length)));
         NDArray targetMask = Tensors.of(scope, target, new Shape(count, vocab));
-        NDArray gradient = lm.hiddenGradient(embeddings, hidden -> {
-            NDArray read = hidden.toType(DataType.FLOAT32, false).mul(positionMask).sum(new int[] {1});
-            NDArray probs = lm.unembed(read.toType(lm.dtype(), false)).toType(DataType.FLOAT32, false).softmax(-1);
-            return probs.mul(targetMask).sum();
+        NDArray positionMask = Tensors.of(scope, position, new Shape(count, length, 1));
+        NDArray[] gradients = lm.inputGradients(embeddings, hidden -> {
+            NDArray rows = hidden.get(new NDIndex("0, {}:{}", firstRead, firstRead + count));   // [count, d]
+            NDArray perRow = probabilityGradient(rows, targetMask);                            // ∂p(y_b)/∂h_b
+            return perRow.expandDims(1).mul(positionMask).split(count, 0).toArray(new NDArray[0]);          // [1, length, d] each
         });
+        NDArray stacked = NDArrays.concat(new NDList(gradients), 0);
+        return promptScores(stacked, embeddings, p).toFloatArray();
+    }
+
+    /** ∂p(y_b)/∂h_b for each row b of final hidden states {@code [count, d]}: rows do not interact, so one backward. */
+    private NDArray probabilityGradient(NDArray rows, NDArray targetMask) {
+        NDManager owner = rows.getManager();
+        try (NDManager scope = owner.newSubManager();
+             GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+            NDArray leaf = Tensors.copy(rows);
+            leaf.attach(scope);
+            leaf.setRequiresGradient(true);
+            NDArray probs = lm.unembed(leaf).toType(DataType.FLOAT32, false).softmax(-1);
+            collector.backward(probs.mul(targetMask).sum());
+            NDArray gradient = Tensors.copy(leaf.getGradient()).toType(DataType.FLOAT32, false);
+            gradient.attach(owner);
+            return gradient;
+        }
+    }
+
+    /** Σ_d gradient × embedding over the prompt rows after BOS: {@code [batch, p − 1]}. */
+    private static NDArray promptScores(NDArray gradient, NDArray embeddings, int p) {
         NDIndex promptRows = new NDIndex(":, 1:{}, :", p);
-        NDArray product = gradient.get(promptRows).toType(DataType.FLOAT32, false)
-                .mul(embeddings.get(promptRows).toType(DataType.FLOAT32, false));
-        return product.sum(new int[] {2}).toFloatArray();
+        return gradient.get(promptRows).toType(DataType.FLOAT32, false)
+                .mul(embeddings.get(promptRows).toType(DataType.FLOAT32, false))
+                .sum(new int[] {2});
     }
 
     /**
-     * Copies that fit the activation budget: per copy and layer the backward pass keeps roughly
-     * 12 d_model + 3 d_ff values per token plus the heads' T×T attention maps, in the compute dtype.
-     * {@link #attribute(long[], long[])} uses this for a sequence of {@code tokens} (prompt + response).
+     * Response tokens per forward pass for a prompt of {@code p} and a response of {@code r} tokens.
+     * Cost in layer passes over the sequence is about Σ_chunks (count + 2)·length (a forward without and
+     * one with a graph, then a backward per token), minimised near count ≈ √(2p + r); memory caps it: a
+     * chunk holds about three copies of its cotangents (count × length × d_model) and each layer's input.
      */
-    public int copiesPerPass(int tokens) {
+    public int tokensPerPass(int p, int r) {
         ModelConfig c = lm.config();
         long bytes = lm.dtype() == DataType.FLOAT32 ? 4 : 2;
-        long perCopy = (long) c.numLayers() * tokens
-                * (12L * c.hiddenSize() + 3L * c.intermediateSize() + 2L * c.numHeads() * tokens) * bytes
-;  // logits: one position per copy, negligible
-        return (int) Math.max(1, Math.min(64, budgetBytes / Math.max(1, perCopy)));
+        long length = (long) p + r;
+        long perToken = 3L * length * c.hiddenSize() * 4;
+        long fixed = (long) (c.numLayers() + 1) * length * c.hiddenSize() * bytes
+                + length * (12L * c.hiddenSize() + 3L * c.intermediateSize() + 2L * c.numHeads() * length) * bytes;
+        int byMemory = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (budgetBytes - fixed) / perToken));
+        int byCost = (int) Math.ceil(Math.sqrt(2.0 * p + r));
+        return Math.max(1, Math.min(r, Math.min(byMemory, byCost)));
     }
 }

@@ -65,7 +65,7 @@ public final class BenchAttributionCommand implements Callable<Integer> {
             prompt[0] = c.bosTokenId() >= 0 ? c.bosTokenId() : prompt[0];
             long[] response = rng.longs(responseTokens, 3, c.vocabSize()).toArray();
             GradientAttributor attributor = new GradientAttributor(lm);
-            int perPass = copies > 0 ? copies : attributor.copiesPerPass(promptTokens + responseTokens);
+            int perPass = copies > 0 ? copies : attributor.tokensPerPass(promptTokens, responseTokens);
             perPass = Math.min(perPass, responseTokens);
             int chunk = perPass;
             boolean cpu = ai.djl.Device.Type.CPU.equals(lm.device().getDeviceType());

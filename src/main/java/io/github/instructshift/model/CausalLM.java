@@ -11,6 +11,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.util.Arrays;
 import java.util.function.Function;
@@ -206,7 +208,21 @@ public final class CausalLM implements AutoCloseable {
      * cache's tokens (positions start at {@code cache.length()}; a null cache means position 0).
      */
     public NDArray hidden(NDArray embeddings, KvCache cache) {
-        int start = cache == null ? 0 : cache.length();
+        Pass pass = pass(embeddings, cache == null ? 0 : cache.length());
+        NDArray x = embeddings.getDataType() == dtype ? embeddings : embeddings.toType(dtype, false);
+        for (int li = 0; li < layers.length; li++) {
+            x = layer(li, x, pass, cache);
+        }
+        if (cache != null) {
+            cache.advance(pass.tokens);
+        }
+        return rmsNorm(x, finalNorm);
+    }
+
+    /** What every layer of one pass shares: rotary tables and mask for its positions. */
+    private record Pass(NDArray cos, NDArray sin, NDArray mask, long batch, int tokens) {}
+
+    private Pass pass(NDArray embeddings, int start) {
         long batch = embeddings.getShape().get(0);
         int tokens = (int) embeddings.getShape().get(1);
         if (start + tokens > config.maxPositions()) {
@@ -218,44 +234,110 @@ public final class CausalLM implements AutoCloseable {
         NDArray sinT = sin.get(start + ":" + (start + tokens));
         cosT.attach(m);                             // slices of the tables would pile up in the model's manager
         sinT.attach(m);
-        NDArray mask = attentionMask(m, start, tokens);
-        NDArray x = embeddings.getDataType() == dtype ? embeddings : embeddings.toType(dtype, false);
+        return new Pass(cosT, sinT, attentionMask(m, start, tokens), batch, tokens);
+    }
+
+    /** Decoder block {@code li} on its input {@code x} {@code [batch, tokens, d_model]}, in the compute dtype. */
+    private NDArray layer(int li, NDArray x, Pass pass, KvCache cache) {
+        Layer layer = layers[li];
+        long batch = pass.batch;
+        int tokens = pass.tokens;
         int h = config.numHeads();
         int kvh = config.numKvHeads();
         int dh = config.headDim();
-        for (int li = 0; li < layers.length; li++) {
-            Layer layer = layers[li];
-            NDArray normed = rmsNorm(x, layer.attnNorm);
-            NDArray q = heads(Linear.linear(normed, layer.q, layer.qBias).singletonOrThrow(), batch, tokens, h, dh);
-            NDArray k = heads(Linear.linear(normed, layer.k, layer.kBias).singletonOrThrow(), batch, tokens, kvh, dh);
-            NDArray v = heads(Linear.linear(normed, layer.v, layer.vBias).singletonOrThrow(), batch, tokens, kvh, dh);
-            q = rotate(q, cosT, sinT);
-            k = rotate(k, cosT, sinT);
-            if (cache != null) {
-                NDArray[] kv = cache.append(li, k, v);
-                k = kv[0];
-                v = kv[1];
-            }
-            if (kvh != h) {                           // grouped-query: each kv head serves h/kvh query heads
-                k = shareKvHeads(k, batch, h, kvh);
-                v = shareKvHeads(v, batch, h, kvh);
-            }
-            NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scaling).add(mask);
-            NDArray probs = scores.softmax(-1);
-            if (probs.getDataType() != dtype) {
-                probs = probs.toType(dtype, false);
-            }
-            NDArray attended = probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch, tokens, (long) h * dh);
-            x = x.add(Linear.linear(attended, layer.o).singletonOrThrow());
-            NDArray normed2 = rmsNorm(x, layer.ffnNorm);
-            NDArray gate = Linear.linear(normed2, layer.gate).singletonOrThrow();
-            NDArray up = Linear.linear(normed2, layer.up).singletonOrThrow();
-            x = x.add(Linear.linear(gate.mul(Activation.sigmoid(gate)).mul(up), layer.down).singletonOrThrow());
-        }
+        NDArray normed = rmsNorm(x, layer.attnNorm);
+        NDArray q = heads(Linear.linear(normed, layer.q, layer.qBias).singletonOrThrow(), batch, tokens, h, dh);
+        NDArray k = heads(Linear.linear(normed, layer.k, layer.kBias).singletonOrThrow(), batch, tokens, kvh, dh);
+        NDArray v = heads(Linear.linear(normed, layer.v, layer.vBias).singletonOrThrow(), batch, tokens, kvh, dh);
+        q = rotate(q, pass.cos, pass.sin);
+        k = rotate(k, pass.cos, pass.sin);
         if (cache != null) {
-            cache.advance(tokens);
+            NDArray[] kv = cache.append(li, k, v);
+            k = kv[0];
+            v = kv[1];
         }
-        return rmsNorm(x, finalNorm);
+        if (kvh != h) {                           // grouped-query: each kv head serves h/kvh query heads
+            k = shareKvHeads(k, batch, h, kvh);
+            v = shareKvHeads(v, batch, h, kvh);
+        }
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scaling).add(pass.mask);
+        NDArray probs = scores.softmax(-1);
+        if (probs.getDataType() != dtype) {
+            probs = probs.toType(dtype, false);
+        }
+        NDArray attended = probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch, tokens, (long) h * dh);
+        x = x.add(Linear.linear(attended, layer.o).singletonOrThrow());
+        NDArray normed2 = rmsNorm(x, layer.ffnNorm);
+        NDArray gate = Linear.linear(normed2, layer.gate).singletonOrThrow();
+        NDArray up = Linear.linear(normed2, layer.up).singletonOrThrow();
+        return x.add(Linear.linear(gate.mul(Activation.sigmoid(gate)).mul(up), layer.down).singletonOrThrow());
+    }
+
+    /**
+     * Vector-Jacobian products through the whole model: for each cotangent c_r {@code [1, tokens, d_model]}
+     * on the final-norm hidden states h of one sequence, the gradient of Σ c_r·h with respect to the input
+     * {@code embeddings} {@code [1, tokens, d_model]}. {@code cotangents} receives h (no graph) and returns the c_r.
+     *
+     * <p>Why this shape: the gradient is linear in its cotangent, so one forward pass serves every
+     * cotangent, where stacking copies of the sequence (one per cotangent) repeats the forward pass each
+     * time. The forward pass runs without a graph and keeps only each layer's input; then from the top,
+     * each layer's forward is redone with a graph and every cotangent is pulled back through it (the graph
+     * retained between them). So one layer's graph is alive at a time, parameters stay frozen, and each
+     * cotangent costs one backward pass of activation gradients only. Results live in the embeddings' manager.
+     */
+    public NDArray[] inputGradients(NDArray embeddings, Function<NDArray, NDArray[]> cotangents) {
+        if (embeddings.getShape().get(0) != 1) {
+            throw new IllegalArgumentException("inputGradients takes one sequence, got a batch of " + embeddings.getShape().get(0));
+        }
+        NDManager m = embeddings.getManager();
+        try (NDManager work = m.newSubManager()) {
+            NDArray x0 = embeddings.getDataType() == dtype ? Tensors.copy(embeddings) : embeddings.toType(dtype, false);
+            x0.attach(work);
+            Pass pass = pass(x0, 0);
+            NDArray[] inputs = new NDArray[layers.length + 1];   // inputs[l] enters layer l; inputs[L] the final norm
+            inputs[0] = x0;
+            for (int li = 0; li < layers.length; li++) {
+                try (NDManager step = work.newSubManager()) {   // only the layer's output outlives its step
+                    inputs[li].tempAttach(step);                 // ops land in their first operand's manager
+                    inputs[li + 1] = layer(li, inputs[li], pass, null);
+                    inputs[li + 1].attach(work);
+                }
+            }
+            NDArray[] pulled = cotangents.apply(rmsNorm(inputs[layers.length], finalNorm));
+            for (int stage = layers.length; stage >= 0; stage--) {
+                pulled = pullBack(stage, inputs[stage], pulled, pass);
+            }
+            for (NDArray g : pulled) {
+                g.attach(m);
+            }
+            return pulled;
+        }
+    }
+
+    /** Cotangents on stage {@code stage}'s output → cotangents on its input; stage L is the final norm. */
+    private NDArray[] pullBack(int stage, NDArray input, NDArray[] outer, Pass pass) {
+        NDManager owner = input.getManager();
+        NDArray[] inner = new NDArray[outer.length];
+        try (NDManager scope = owner.newSubManager();
+             GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+            NDArray leaf = Tensors.copy(input);
+            leaf.attach(scope);
+            leaf.setRequiresGradient(true);
+            NDArray out = stage == layers.length ? rmsNorm(leaf, finalNorm) : layer(stage, leaf, pass, null);
+            for (int r = 0; r < outer.length; r++) {
+                NDArray c = outer[r].getDataType() == out.getDataType() ? outer[r] : outer[r].toType(out.getDataType(), false);
+                c.attach(scope);
+                // DJL's collector backpropagates ones only; its JNI call takes the cotangent and keeps the graph
+                JniUtils.backward((PtNDArray) out, (PtNDArray) c, r < outer.length - 1, false);
+                try (NDArray grad = leaf.getGradient()) {
+                    inner[r] = Tensors.copy(grad);
+                    inner[r].attach(owner);
+                }
+                JniUtils.zeroGrad((PtNDArray) leaf);
+                outer[r].close();
+            }
+        }
+        return inner;
     }
 
     /**
