@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.instructshift.data.PromptSet;
+import io.github.instructshift.files.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;

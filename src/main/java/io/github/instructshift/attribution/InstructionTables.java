@@ -2,6 +2,7 @@ package io.github.instructshift.attribution;
 
 import io.github.instructshift.data.PromptSet;
 import io.github.instructshift.data.RatedResponse;
+import io.github.instructshift.files.AtomicFiles;
 import io.github.instructshift.stats.GroupSummary;
 import io.github.instructshift.stats.WelchTest;
 import tech.tablesaw.api.DoubleColumn;

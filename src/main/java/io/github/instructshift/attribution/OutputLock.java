@@ -1,6 +1,7 @@
 package io.github.instructshift.attribution;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.instructshift.files.AtomicFiles;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -7,7 +7,7 @@ import io.github.instructshift.attribution.AttributionException;
 import io.github.instructshift.attribution.AttributionPrompt;
 import io.github.instructshift.attribution.AttributionResults;
 import io.github.instructshift.attribution.AttributionRun;
-import io.github.instructshift.attribution.AtomicFiles;
+import io.github.instructshift.files.AtomicFiles;
 import io.github.instructshift.attribution.AttributionSummary;
 import io.github.instructshift.attribution.CheckpointFingerprint;
 import io.github.instructshift.attribution.InstructionTables;

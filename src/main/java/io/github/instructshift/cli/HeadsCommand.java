@@ -6,7 +6,7 @@ import io.github.instructshift.heads.HeadsOptions;
 import io.github.instructshift.heads.HeadsReport;
 import io.github.instructshift.heads.LayerTiming;
 import io.github.instructshift.heads.Verbs;
-import io.github.instructshift.heads.Vocabulary;
+import io.github.instructshift.heads.WordFrequencies;
 import io.github.instructshift.model.Checkpoint;
 import io.github.instructshift.model.CheckpointException;
 import picocli.CommandLine.Command;
@@ -87,7 +87,8 @@ public final class HeadsCommand implements Callable<Integer> {
         try {
             HeadsAnalysis.Model b = open(base);
             HeadsAnalysis.Model t = open(tuned);
-            Vocabulary words = vocab != null ? Vocabulary.read(vocab) : Vocabulary.fromTokenizer(b.tokenizer());
+            WordFrequencies words = vocab != null ? WordFrequencies.read(vocab)
+                    : WordFrequencies.fromTokenizer(b.tokenizer());
             HeadsOptions options = options();
             List<String> general = Verbs.general(words, generalVerbs, Verbs.wordNetVerbLemmas(), Verbs.INSTRUCTION);
             int layers = b.weights().config().numLayers();

@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * HeadsReport r = HeadsAnalysis.compare(new Model("llama", w1, t1), new Model("vicuna", w2, t2),
- *         Vocabulary.read(tsv), null, 0, HeadsOptions.paper(), Verbs.general(...), timing -> {});
+ *         WordFrequencies.read(tsv), null, 0, HeadsOptions.paper(), Verbs.general(...), timing -> {});
  * r.groupTable(); r.topPairs(true, 3, 7, 20); r.verbChanges("write"); r.headChangeTable();
  * }</pre>
  */
@@ -37,7 +37,7 @@ public final class HeadsAnalysis {
      * @param generalVerbs the general-verb baseline (see {@link Verbs#general})
      * @param onLayer      hears each layer's timing as it finishes (progress, benchmarks)
      */
-    public static HeadsReport compare(Model base, Model tuned, Vocabulary vocabulary, Path vectorFile, int vectorDim,
+    public static HeadsReport compare(Model base, Model tuned, WordFrequencies vocabulary, Path vectorFile, int vectorDim,
                                       HeadsOptions options, List<String> generalVerbs,
                                       Consumer<LayerTiming> onLayer) {
         ModelConfig cb = base.weights().config();
@@ -50,7 +50,7 @@ public final class HeadsAnalysis {
                     + " represent are compared");
         }
         List<WordTokens> tokens = new ArrayList<>();
-        Vocabulary words = shared(vocabulary, List.of(base, tuned), notes, tokens);
+        WordFrequencies words = shared(vocabulary, List.of(base, tuned), notes, tokens);
         WordTokens baseTokens = tokens.get(0);
         WordTokens tunedTokens = tokens.get(1);
 
@@ -107,10 +107,10 @@ public final class HeadsAnalysis {
      * The pairs of every head of a single model (no comparison): for browsing one model and for the
      * benchmark. Relatedness as in {@link #compare}.
      */
-    public static List<HeadPairs> scan(Model model, Vocabulary vocabulary, Path vectorFile, int vectorDim,
+    public static List<HeadPairs> scan(Model model, WordFrequencies vocabulary, Path vectorFile, int vectorDim,
                                        HeadsOptions options, List<String> notes, Consumer<LayerTiming> onLayer) {
         List<WordTokens> perModel = new ArrayList<>();
-        Vocabulary words = shared(vocabulary, List.of(model), notes, perModel);
+        WordFrequencies words = shared(vocabulary, List.of(model), notes, perModel);
         WordTokens tokens = perModel.get(0);
         try (NDManager root = NDManager.newBaseManager();
              HeadScanner s = new HeadScanner(model.weights(), tokens, options.topK(), options.topDims(), root);
@@ -124,7 +124,7 @@ public final class HeadsAnalysis {
      * The vocabulary restricted to words every model's tokenizer can represent; the drop is noted and
      * each model's tokens of the kept words are added to {@code tokensOut}.
      */
-    static Vocabulary shared(Vocabulary vocabulary, List<Model> models, List<String> notes,
+    static WordFrequencies shared(WordFrequencies vocabulary, List<Model> models, List<String> notes,
                              List<WordTokens> tokensOut) {
         boolean[] keep = new boolean[vocabulary.size()];
         java.util.Arrays.fill(keep, true);
@@ -152,7 +152,7 @@ public final class HeadsAnalysis {
                         + dropped);
             }
         }
-        Vocabulary v = vocabulary.restrict(keep, "representable by every model");
+        WordFrequencies v = vocabulary.restrict(keep, "representable by every model");
         if (v.size() < 2) {
             throw new HeadsException("fewer than two words of " + vocabulary.source()
                     + " can be tokenized by every model");
@@ -163,7 +163,7 @@ public final class HeadsAnalysis {
         return v;
     }
 
-    static Relatedness relatedness(Vocabulary words, Path vectorFile, int vectorDim, HeadsOptions options,
+    static Relatedness relatedness(WordFrequencies words, Path vectorFile, int vectorDim, HeadsOptions options,
                                    NDArray baseEmbeddings, String baseName, List<String> notes, NDManager root) {
         if (vectorFile == null) {
             notes.add("relatedness from " + baseName + "'s own input embeddings (no word-vector file given;"

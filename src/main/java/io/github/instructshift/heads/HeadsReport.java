@@ -30,7 +30,7 @@ import java.util.TreeSet;
  * @param generalVerbs     the general-verb baseline used
  * @param timings          per layer, where the time went
  */
-public record HeadsReport(String baseName, String tunedName, Vocabulary words, String relatedness, List<String> notes,
+public record HeadsReport(String baseName, String tunedName, WordFrequencies words, String relatedness, List<String> notes,
                           List<HeadPairs> basePairs, List<HeadPairs> tunedPairs,
                           List<HeadKnowledge> baseKnowledge, List<HeadKnowledge> tunedKnowledge,
                           List<HeadChange> changes, List<VerbShift.GroupShare> groups,

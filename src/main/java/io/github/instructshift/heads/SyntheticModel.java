@@ -114,12 +114,12 @@ final class SyntheticModel implements ModelWeights {
     }
 
     /** The words {@code w0 … w(n-1)}, most "frequent" first. */
-    static Vocabulary words(int n) {
+    static WordFrequencies words(int n) {
         List<String> w = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             w.add("w" + i);
         }
-        return new Vocabulary(w, new double[n], "synthetic words");
+        return new WordFrequencies(w, new double[n], "synthetic words");
     }
 
     /** One piece per id: {@code ▁w<id>}. */

@@ -80,7 +80,7 @@ public final class Verbs {
      * {@code vocabulary} (lemmas it lacks cannot have pairs, so they are left out), stop words and
      * {@code exclude} (the instruction verbs) removed.
      */
-    public static List<String> general(Vocabulary vocabulary, int n, Set<String> lemmas, List<String> exclude) {
+    public static List<String> general(WordFrequencies vocabulary, int n, Set<String> lemmas, List<String> exclude) {
         Map<String, Double> freq = vocabulary.frequencyByLowerCase();
         Set<String> excluded = new java.util.HashSet<>(STOP_WORDS);
         for (String e : exclude) {

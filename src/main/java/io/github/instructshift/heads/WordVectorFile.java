@@ -81,12 +81,12 @@ public record WordVectorFile(int dim, Map<String, float[]> vectors, String sourc
                         v[j] = Float.parseFloat(field);
                     } catch (NumberFormatException e) {
                         throw new HeadsException(file + " line " + lineNo + ": value " + (j + 1) + " '"
-                                + Vocabulary.abbreviate(field) + "' of word '" + Vocabulary.abbreviate(word)
+                                + WordFrequencies.abbreviate(field) + "' of word '" + WordFrequencies.abbreviate(word)
                                 + "' is not a number");
                     }
                     if (!Float.isFinite(v[j])) {
                         throw new HeadsException(file + " line " + lineNo + ": value " + (j + 1)
-                                + " of word '" + Vocabulary.abbreviate(word) + "' is not finite");
+                                + " of word '" + WordFrequencies.abbreviate(word) + "' is not finite");
                     }
                 }
                 if (isExact) {

@@ -1,7 +1,7 @@
 /**
  * Finding 2 of Wu et al.: self-attention heads read as word–word relations, from the weights alone.
  *
- * <p>Owns: the word list and per-model word embeddings ({@link io.github.instructshift.heads.Vocabulary},
+ * <p>Owns: the word list and per-model word embeddings ({@link io.github.instructshift.heads.WordFrequencies},
  * {@link io.github.instructshift.heads.WordTokens}), the relatedness test between words
  * ({@link io.github.instructshift.heads.Relatedness}, {@link io.github.instructshift.heads.WordVectorFile}),
  * the norm-folded per-head projections and their energies ({@link io.github.instructshift.heads.FoldedHeads}),

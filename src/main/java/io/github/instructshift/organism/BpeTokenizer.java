@@ -3,6 +3,7 @@ package io.github.instructshift.organism;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.instructshift.files.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -261,7 +262,7 @@ public final class BpeTokenizer implements TokenEncoder {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
         try {
-            Files2.writeStringAtomically(dir.resolve("tokenizer.json"), mapper.writeValueAsString(tokenizerJson()));
+            AtomicFiles.writeString(dir.resolve("tokenizer.json"), mapper.writeValueAsString(tokenizerJson()));
             Map<String, Object> config = new LinkedHashMap<>();
             config.put("add_bos_token", true);
             config.put("add_eos_token", false);
@@ -273,9 +274,9 @@ public final class BpeTokenizer implements TokenEncoder {
             config.put("clean_up_tokenization_spaces", false);
             config.put("legacy", false);
             config.put("tokenizer_class", "LlamaTokenizerFast");
-            Files2.writeStringAtomically(dir.resolve("tokenizer_config.json"), mapper.writeValueAsString(config));
+            AtomicFiles.writeString(dir.resolve("tokenizer_config.json"), mapper.writeValueAsString(config));
         } catch (IOException e) {
-            throw new OrganismException("cannot serialise the tokenizer for " + dir + ": " + e.getMessage(), e);
+            throw new OrganismException("cannot write the tokenizer into " + dir + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.github.instructshift.organism;
 
+import io.github.instructshift.files.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,8 +38,16 @@ public record Corpus(List<String> train, List<String> validation) {
 
     /** Writes {@code train.txt} and {@code validation.txt} into {@code dir}, each atomically. */
     public void write(Path dir) {
-        Files2.writeLinesAtomically(dir.resolve("train.txt"), train);
-        Files2.writeLinesAtomically(dir.resolve("validation.txt"), validation);
+        writeLines(dir.resolve("train.txt"), train);
+        writeLines(dir.resolve("validation.txt"), validation);
+    }
+
+    private static void writeLines(Path file, List<String> lines) {
+        try {
+            AtomicFiles.writeLines(file, lines);
+        } catch (IOException e) {
+            throw new OrganismException("cannot write " + file + ": " + e.getMessage(), e);
+        }
     }
 
     public static Corpus read(Path dir) {

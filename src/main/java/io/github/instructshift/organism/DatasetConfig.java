@@ -15,7 +15,7 @@ import java.util.List;
  * @param tasks                the tasks to generate, balanced
  */
 public record DatasetConfig(long seed, int trainExamples, int heldOutInput, int heldOutPhrasing,
-                            int minWords, int maxWords, int maxTargetTokens, List<Task> tasks) {
+                            int minWords, int maxWords, int maxTargetTokens, List<InstructionTask> tasks) {
 
     public DatasetConfig {
         if (minWords < MIN_WORDS || maxWords < minWords) {
@@ -35,6 +35,6 @@ public record DatasetConfig(long seed, int trainExamples, int heldOutInput, int 
 
     /** The shipped dataset: one pass of the shipped instruction tuning, 10 held-out prompts per task and split. */
     public static DatasetConfig defaults(long seed) {
-        return new DatasetConfig(seed, 128000, 100, 100, 5, 9, 16, List.of(Task.values()));
+        return new DatasetConfig(seed, 128000, 100, 100, 5, 9, 16, List.of(InstructionTask.values()));
     }
 }

@@ -48,11 +48,11 @@ public final class DatasetGenerator {
                     + " words: " + trainPool.size() + " for training, " + heldOutPool.size() + " held out");
         }
         Collections.shuffle(heldOutPool, rng);
-        Task[] tasks = config.tasks().toArray(new Task[0]);
+        InstructionTask[] tasks = config.tasks().toArray(new InstructionTask[0]);
 
         List<InstructionExample> train = new ArrayList<>();
         for (int i = 0; i < config.trainExamples(); i++) {
-            Task task = tasks[i % tasks.length];
+            InstructionTask task = tasks[i % tasks.length];
             train.add(drawTrain(task, trainPool, rng));
         }
         Collections.shuffle(train, rng);
@@ -84,7 +84,7 @@ public final class DatasetGenerator {
         return out;
     }
 
-    private InstructionExample drawTrain(Task task, List<String> pool, Random rng) {
+    private InstructionExample drawTrain(InstructionTask task, List<String> pool, Random rng) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             String input = pool.get(rng.nextInt(pool.size()));
             int phrasing = rng.nextInt(task.trainPhrasings().size());
@@ -99,7 +99,8 @@ public final class DatasetGenerator {
 
     // Each held-out example consumes a sentence; one that does not fit this task goes back to the end
     // of the queue for another task.
-    private InstructionExample drawHeldOut(Task task, Split split, Deque<String> unused, List<String> pool, Random rng) {
+    private InstructionExample drawHeldOut(InstructionTask task, Split split, Deque<String> unused, List<String> pool,
+                                           Random rng) {
         int tries = unused.size();
         for (int t = 0; t < tries; t++) {
             String input = unused.pollFirst();
@@ -118,20 +119,21 @@ public final class DatasetGenerator {
     }
 
     /** The example, or null when the task does not apply to the input or its target is too long. */
-    private InstructionExample make(Task task, Split split, int phrasing, String input, List<String> pool, Random rng) {
-        List<String> words = Task.words(input);
+    private InstructionExample make(InstructionTask task, Split split, int phrasing, String input, List<String> pool,
+                                    Random rng) {
+        List<String> words = InstructionTask.words(input);
         String argument = switch (task.arg()) {
             case NONE -> null;
             case WORD_IN_INPUT -> words.get(rng.nextInt(words.size()));
             case WORD_MAYBE_IN_INPUT -> rng.nextBoolean() ? words.get(rng.nextInt(words.size())) : absentWord(words, pool, rng);
             case WORD_NOT_IN_INPUT -> absentWord(words, pool, rng);
         };
-        if (task.arg() != Task.Arg.NONE && argument == null) {
+        if (task.arg() != InstructionTask.Arg.NONE && argument == null) {
             return null;
         }
         String target = task.target(input, argument);
         // an answer equal to the input would let "repeat" pass for this task: the instruction must matter
-        boolean unchanged = task != Task.REPEAT && target != null && target.equals(input);
+        boolean unchanged = task != InstructionTask.REPEAT && target != null && target.equals(input);
         if (target == null || unchanged || targetTokens.applyAsInt(target) > config.maxTargetTokens()) {
             return null;
         }
@@ -141,7 +143,7 @@ public final class DatasetGenerator {
 
     private static String absentWord(List<String> words, List<String> pool, Random rng) {
         for (int attempt = 0; attempt < 100; attempt++) {
-            List<String> other = Task.words(pool.get(rng.nextInt(pool.size())));
+            List<String> other = InstructionTask.words(pool.get(rng.nextInt(pool.size())));
             String candidate = other.get(rng.nextInt(other.size()));
             boolean present = false;
             for (String w : words) {

@@ -3,6 +3,7 @@ package io.github.instructshift.organism;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.instructshift.files.AtomicFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,27 +34,31 @@ public record InstructionDataset(List<InstructionExample> examples) {
 
     public void write(Path jsonl) {
         ObjectMapper mapper = new ObjectMapper();
-        Files2.writeAtomically(jsonl, out -> {
-            for (InstructionExample e : examples) {
-                ObjectNode n = mapper.createObjectNode();
-                n.put("id", e.id());
-                n.put("split", e.split().name());
-                n.put("task", e.task().name());
-                n.put("phrasing", e.phrasing());
-                n.put("phrasing_held_out", e.phrasingHeldOut());
-                n.put("argument", e.argument());
-                n.put("instruction", e.instruction());
-                n.put("input", e.input());
-                n.put("target", e.target());
-                n.put("prompt", e.prompt().text());
-                n.put("instruction_start", e.prompt().instructionStart());
-                n.put("instruction_end", e.prompt().instructionEnd());
-                n.put("input_start", e.prompt().inputStart());
-                n.put("input_end", e.prompt().inputEnd());
-                out.write(mapper.writeValueAsString(n));
-                out.write('\n');
-            }
-        });
+        try {
+            AtomicFiles.write(jsonl, out -> {
+                for (InstructionExample e : examples) {
+                    ObjectNode n = mapper.createObjectNode();
+                    n.put("id", e.id());
+                    n.put("split", e.split().name());
+                    n.put("task", e.task().name());
+                    n.put("phrasing", e.phrasing());
+                    n.put("phrasing_held_out", e.phrasingHeldOut());
+                    n.put("argument", e.argument());
+                    n.put("instruction", e.instruction());
+                    n.put("input", e.input());
+                    n.put("target", e.target());
+                    n.put("prompt", e.prompt().text());
+                    n.put("instruction_start", e.prompt().instructionStart());
+                    n.put("instruction_end", e.prompt().instructionEnd());
+                    n.put("input_start", e.prompt().inputStart());
+                    n.put("input_end", e.prompt().inputEnd());
+                    out.write(mapper.writeValueAsString(n));
+                    out.write('\n');
+                }
+            });
+        } catch (IOException e) {
+            throw new OrganismException("cannot write " + jsonl + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -86,7 +91,7 @@ public record InstructionDataset(List<InstructionExample> examples) {
     }
 
     private static InstructionExample parse(JsonNode n, String where) {
-        Task task = enumField(n, "task", Task.class, where);
+        InstructionTask task = enumField(n, "task", InstructionTask.class, where);
         Split split = enumField(n, "split", Split.class, where);
         int phrasing = n.path("phrasing").asInt(-1);
         if (phrasing < 0 || phrasing >= task.phrasings().size()) {

@@ -1,9 +1,11 @@
 package io.github.instructshift.organism;
 
+import io.github.instructshift.files.AtomicFiles;
 import io.github.instructshift.npm.NpmFetcher;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,10 +67,10 @@ public final class OrganismData {
         Map<String, Object> summary = summary(corpus, tokenizer, dataset, config);
         summary.put("millis", millis);
         try {
-            Files2.writeStringAtomically(outDir.resolve("data-summary.json"),
+            AtomicFiles.writeString(outDir.resolve("data-summary.json"),
                     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new OrganismException("cannot write the data summary: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new OrganismException("cannot write the data summary into " + outDir + ": " + e.getMessage(), e);
         }
         return new Result(corpus, tokenizer, dataset, summary);
     }
@@ -82,7 +84,7 @@ public final class OrganismData {
         for (String template : AlpacaFormat.templateStrings()) {
             trainer.add(template, TEMPLATE_WEIGHT);
         }
-        for (Task task : Task.values()) {
+        for (InstructionTask task : InstructionTask.values()) {
             for (String phrasing : task.trainPhrasings()) {
                 // training phrasings only: the tokenizer sees nothing that only the held-out split holds
                 trainer.add(phrasing.replace("{word}", "it"), PHRASING_WEIGHT);

@@ -8,7 +8,7 @@
  * writes a Hugging Face {@code tokenizer.json} ({@link io.github.instructshift.organism.BpeTrainer},
  * {@link io.github.instructshift.organism.BpeTokenizer}), the instruction dataset in a fixed Alpaca
  * prompt format ({@link io.github.instructshift.organism.AlpacaFormat},
- * {@link io.github.instructshift.organism.Task}, {@link io.github.instructshift.organism.DatasetGenerator}),
+ * {@link io.github.instructshift.organism.InstructionTask}, {@link io.github.instructshift.organism.DatasetGenerator}),
  * and turning text into training sequences ({@link io.github.instructshift.organism.TrainingSequences}).
  * Everything here is plain Java data; the training loop lives on top of the model engine.
  */

@@ -6,8 +6,8 @@ import io.github.instructshift.data.PaperDatasets;
 import io.github.instructshift.data.PromptRecord;
 import io.github.instructshift.data.PromptSet;
 import io.github.instructshift.organism.AlpacaFormat;
+import io.github.instructshift.organism.InstructionTask;
 import io.github.instructshift.organism.Prompt;
-import io.github.instructshift.organism.Task;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,13 +69,13 @@ public final class EvalPrompts {
 
     /**
      * {@code count} task prompts: task after task, alternating the two held-out phrasings and cycling
-     * through the input sentences, so the first {@code Task.values().length} cover every task once.
+     * through the input sentences, so the first {@code InstructionTask.values().length} cover every task once.
      */
     public static List<EvalPrompt> tasks(int count) {
         List<EvalPrompt> out = new ArrayList<>();
-        Task[] tasks = Task.values();
+        InstructionTask[] tasks = InstructionTask.values();
         for (int i = 0; i < count; i++) {
-            Task task = tasks[i % tasks.length];
+            InstructionTask task = tasks[i % tasks.length];
             int round = i / tasks.length;
             int phrasing = task.trainPhrasings().size() + round % task.heldOutPhrasings().size();
             String input = INPUTS.get(i % INPUTS.size());
@@ -95,9 +95,10 @@ public final class EvalPrompts {
 
     /** A handful of task prompts for showing greedy answers side by side. */
     public static List<EvalPrompt> demo() {
-        List<EvalPrompt> all = tasks(Task.values().length);
+        List<EvalPrompt> all = tasks(InstructionTask.values().length);
         List<EvalPrompt> out = new ArrayList<>();
-        for (Task t : List.of(Task.REPEAT, Task.LAST_WORD, Task.REMOVE_WORD, Task.APPEND_WORD, Task.TITLE)) {
+        for (InstructionTask t : List.of(InstructionTask.REPEAT, InstructionTask.LAST_WORD, InstructionTask.REMOVE_WORD,
+                InstructionTask.APPEND_WORD, InstructionTask.TITLE)) {
             out.add(all.get(t.ordinal()));
         }
         return out;

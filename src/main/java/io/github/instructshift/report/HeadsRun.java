@@ -7,7 +7,7 @@ import io.github.instructshift.heads.HeadsOptions;
 import io.github.instructshift.heads.HeadsReport;
 import io.github.instructshift.heads.VerbShift;
 import io.github.instructshift.heads.Verbs;
-import io.github.instructshift.heads.Vocabulary;
+import io.github.instructshift.heads.WordFrequencies;
 import io.github.instructshift.heads.WordTokens;
 import io.github.instructshift.model.TextTokenizer;
 import tech.tablesaw.api.IntColumn;
@@ -54,7 +54,7 @@ public record HeadsRun(HeadsReport report, HeadsOptions options, Profile profile
     public static final int GENERAL_VERBS = 150;
 
     /** The settings of one run, chosen before it starts (so a missing file fails at once). */
-    record Plan(Profile profile, Vocabulary words, Path vectors, HeadsOptions options, List<String> general) {}
+    record Plan(Profile profile, WordFrequencies words, Path vectors, HeadsOptions options, List<String> general) {}
 
     /** Runs the comparison with progress per layer on standard output. */
     public static HeadsRun run(ModelPair pair) {
@@ -79,13 +79,13 @@ public record HeadsRun(HeadsReport report, HeadsOptions options, Profile profile
         Set<String> lemmas = Verbs.wordNetVerbLemmas();
         HeadsOptions paper = HeadsOptions.paper();
         if (config.profile() == Profile.PAPER) {
-            Vocabulary words = Vocabulary.read(config.shareGptVocabulary());
+            WordFrequencies words = WordFrequencies.read(config.shareGptVocabulary());
             HeadsOptions options = new HeadsOptions(Math.min(paper.topK(), words.size()), paper.topDims(),
                     Math.min(paper.baselineWords(), words.size()), paper.minDims(), paper.generalVerbs());
             return new Plan(Profile.PAPER, words, config.vectors(), options,
                     Verbs.general(words, options.generalVerbs(), lemmas, Verbs.INSTRUCTION));
         }
-        Vocabulary words = vocabulary(pair.headsModel(ModelRole.BASE), lemmas);
+        WordFrequencies words = vocabulary(pair.headsModel(ModelRole.BASE), lemmas);
         HeadsOptions options = new HeadsOptions(Math.min(TOP_K, words.size()), paper.topDims(),
                 Math.min(paper.baselineWords(), words.size()), paper.minDims(), GENERAL_VERBS);
         return new Plan(Profile.ORGANISM, words, config.vectors(), options,
@@ -128,8 +128,8 @@ public record HeadsRun(HeadsReport report, HeadsOptions options, Profile profile
      * earlier pieces stand in for corpus frequency), so both verb lists are there as whole words even
      * when the tokenizer has few word pieces.
      */
-    static Vocabulary vocabulary(HeadsAnalysis.Model base, Set<String> lemmas) {
-        Vocabulary pieces = Vocabulary.fromTokenizer(base.tokenizer());
+    static WordFrequencies vocabulary(HeadsAnalysis.Model base, Set<String> lemmas) {
+        WordFrequencies pieces = WordFrequencies.fromTokenizer(base.tokenizer());
         LinkedHashSet<String> words = new LinkedHashSet<>(pieces.words());
         int before = words.size();
         words.addAll(Verbs.INSTRUCTION);
@@ -137,7 +137,7 @@ public record HeadsRun(HeadsReport report, HeadsOptions options, Profile profile
         words.addAll(generalByTokenization(base.tokenizer(), lemmas, GENERAL_VERBS));
         double[] freq = new double[words.size()];
         Arrays.fill(freq, Double.NaN);
-        return new Vocabulary(new ArrayList<>(words), freq, pieces.source() + " + " + (withVerbs - before)
+        return new WordFrequencies(new ArrayList<>(words), freq, pieces.source() + " + " + (withVerbs - before)
                 + " instruction verbs + " + (words.size() - withVerbs) + " general verbs");
     }
 

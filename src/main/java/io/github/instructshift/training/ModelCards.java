@@ -1,6 +1,6 @@
 package io.github.instructshift.training;
 
-import io.github.instructshift.organism.Task;
+import io.github.instructshift.organism.InstructionTask;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -119,7 +119,7 @@ final class ModelCards {
                 s.layers(), s.hiddenSize(), s.heads(), s.hiddenSize() / s.heads(), s.intermediateSize(), s.ropeTheta(),
                 s.maxPositions(), s.vocabSize(), millions(s.parameters()),
                 data.get("corpus_train_tokens"), data.get("corpus_validation_tokens"),
-                data.get("examples_train"), Task.values().length, taskNames(), data.get("examples_heldout_input"),
+                data.get("examples_train"), InstructionTask.values().length, taskNames(), data.get("examples_heldout_input"),
                 data.get("examples_heldout_phrasing"),
                 c.seed(), c.pretrainSteps(), c.pretrainBatch(), c.context(), c.pretrainLr(),
                 pre.firstLoss(), pre.lastLoss(), pre.millis() / 60000.0,
@@ -160,7 +160,7 @@ final class ModelCards {
     }
 
     private static String taskNames() {
-        return String.join(", ", java.util.Arrays.stream(Task.values())
+        return String.join(", ", java.util.Arrays.stream(InstructionTask.values())
                 .map(task -> task.name().toLowerCase(Locale.ROOT).replace('_', ' ')).toList());
     }
 

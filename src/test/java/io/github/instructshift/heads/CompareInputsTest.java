@@ -22,7 +22,7 @@ class CompareInputsTest {
         ArrayWeights b = ArrayWeights.random(tok.vocabSize(), 8, 3, 2, 4, 2);
         HeadsException e = assertThrows(HeadsException.class, () -> HeadsAnalysis.compare(
                 new HeadsAnalysis.Model("base", a, tok), new HeadsAnalysis.Model("tuned", b, tok),
-                new Vocabulary(WORDS, new double[WORDS.size()], "t"), null, 0, new HeadsOptions(3, 0, 10, 2, 0),
+                new WordFrequencies(WORDS, new double[WORDS.size()], "t"), null, 0, new HeadsOptions(3, 0, 10, 2, 0),
                 List.of(), t -> { }));
         assertTrue(e.getMessage().contains("layers 2 vs 3"), e.getMessage());
     }
@@ -37,7 +37,7 @@ class CompareInputsTest {
         ArrayWeights b = ArrayWeights.random(tunedTok.vocabSize(), 8, 2, 2, 4, 2);
         HeadsReport r = HeadsAnalysis.compare(new HeadsAnalysis.Model("base", a, baseTok),
                 new HeadsAnalysis.Model("tuned", b, tunedTok),
-                new Vocabulary(withZebra, new double[withZebra.size()], "t"), null, 0,
+                new WordFrequencies(withZebra, new double[withZebra.size()], "t"), null, 0,
                 new HeadsOptions(3, 0, 10, 2, 0), List.of(), t -> { });
         assertEquals(WORDS, r.words().words());
         assertFalse(r.words().words().contains("zebra"));

@@ -26,7 +26,7 @@ class InputFilesTest {
     @Test
     void readsThePapersShareGptVocabulary() {
         Path file = Shared.paper().resolve("datasets/SingleShareGPT_Vocab.tsv");
-        Vocabulary v = Vocabulary.read(file);
+        WordFrequencies v = WordFrequencies.read(file);
         assertEquals(",", v.words().get(0));
         assertEquals("the", v.words().get(1));
         // case variants merge into the form seen first, as the authors' loader does (24 merges: 26,497
@@ -42,7 +42,7 @@ class InputFilesTest {
     void caseVariantsAreMergedAndSummed() throws IOException {
         Path f = tmp.resolve("v.tsv");
         Files.writeString(f, "the\t0.5\nWrite\t0.1\nwrite\t0.2\nTHE\t0.25\n\n");
-        Vocabulary v = Vocabulary.read(f);
+        WordFrequencies v = WordFrequencies.read(f);
         assertEquals(List.of("the", "Write"), v.words());
         assertArrayEquals(new double[] {0.75, 0.30000000000000004}, v.frequencies(), 1e-12);
     }
@@ -51,13 +51,13 @@ class InputFilesTest {
     void aBadVocabularyLineIsReportedWithItsNumber() throws IOException {
         Path f = tmp.resolve("bad.tsv");
         Files.writeString(f, "the\t0.5\nof\t0.1\nbroken line here\t0.1\n");
-        HeadsException e = assertThrows(HeadsException.class, () -> Vocabulary.read(f));
+        HeadsException e = assertThrows(HeadsException.class, () -> WordFrequencies.read(f));
         assertTrue(e.getMessage().contains("line 3"), e.getMessage());
         Files.writeString(f, "the\t0.5\nof\tlots\n");
-        e = assertThrows(HeadsException.class, () -> Vocabulary.read(f));
+        e = assertThrows(HeadsException.class, () -> WordFrequencies.read(f));
         assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("lots"), e.getMessage());
         Files.writeString(f, "the\t-1\n");
-        e = assertThrows(HeadsException.class, () -> Vocabulary.read(f));
+        e = assertThrows(HeadsException.class, () -> WordFrequencies.read(f));
         assertTrue(e.getMessage().contains("line 1"), e.getMessage());
     }
 
@@ -102,7 +102,7 @@ class InputFilesTest {
 
     @Test
     void generalVerbsComeFromWordNetRankedByTheVocabulary() {
-        Vocabulary v = Vocabulary.read(Shared.paper().resolve("datasets/SingleShareGPT_Vocab.tsv"));
+        WordFrequencies v = WordFrequencies.read(Shared.paper().resolve("datasets/SingleShareGPT_Vocab.tsv"));
         Set<String> lemmas = Verbs.wordNetVerbLemmas();
         assertTrue(lemmas.contains("run") && lemmas.contains("write"), "WordNet verbs");
         List<String> general = Verbs.general(v, 3000, lemmas, Verbs.INSTRUCTION);

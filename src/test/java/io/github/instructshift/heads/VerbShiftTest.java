@@ -80,7 +80,7 @@ class VerbShiftTest {
 
         Path vectors = tmp.resolve("vectors.txt");
         Files.write(vectors, gloveLines(words));
-        Vocabulary vocab = new Vocabulary(words, new double[words.size()], "test words");
+        WordFrequencies vocab = new WordFrequencies(words, new double[words.size()], "test words");
         List<String> general = List.of("run", "walk", "eat");
         HeadsReport r = HeadsAnalysis.compare(new HeadsAnalysis.Model("base", base, tok),
                 new HeadsAnalysis.Model("tuned", tuned, tok), vocab, vectors, 20,

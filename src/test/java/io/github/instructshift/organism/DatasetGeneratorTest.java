@@ -38,7 +38,7 @@ class DatasetGeneratorTest {
         return out;
     }
 
-    static final DatasetConfig CONFIG = new DatasetConfig(42, 500, 20, 20, 5, 9, 16, List.of(Task.values()));
+    static final DatasetConfig CONFIG = new DatasetConfig(42, 500, 20, 20, 5, 9, 16, List.of(InstructionTask.values()));
     static final Function<String, Integer> CHAR_TOKENS = t -> (t.length() + 2) / 3;
 
     static InstructionDataset generate(DatasetConfig config) {
@@ -53,7 +53,7 @@ class DatasetGeneratorTest {
         InstructionDataset a = generate(CONFIG);
         InstructionDataset b = generate(CONFIG);
         assertEquals(a, b);
-        DatasetConfig other = new DatasetConfig(43, 500, 20, 20, 5, 9, 16, List.of(Task.values()));
+        DatasetConfig other = new DatasetConfig(43, 500, 20, 20, 5, 9, 16, List.of(InstructionTask.values()));
         InstructionDataset c = generate(other);
         assertNotEquals(a.examples(), c.examples());
         assertEquals(a.examples().size(), c.examples().size());
@@ -89,7 +89,7 @@ class DatasetGeneratorTest {
             }
         }
         // both held-out phrasings of every task are used somewhere, and they really never occur in training
-        for (Task t : Task.values()) {
+        for (InstructionTask t : InstructionTask.values()) {
             for (String p : t.heldOutPhrasings()) {
                 assertFalse(trainTemplates.contains(p));
             }
@@ -107,14 +107,14 @@ class DatasetGeneratorTest {
             assertEquals(e.input(), e.prompt().text().substring(e.prompt().inputStart(), e.prompt().inputEnd()));
             assertEquals(e.task().target(e.input(), e.argument()), e.target());
             assertTrue(CHAR_TOKENS.apply(e.target()) <= 16, e.target());
-            if (e.task() != Task.REPEAT) {
+            if (e.task() != InstructionTask.REPEAT) {
                 assertNotEquals(e.input(), e.target(), e.id());
             }
         }
-        Map<Task, Long> perTask = d.train().stream().collect(Collectors.groupingBy(InstructionExample::task, Collectors.counting()));
-        assertEquals(Task.values().length, perTask.size());
+        Map<InstructionTask, Long> perTask = d.train().stream().collect(Collectors.groupingBy(InstructionExample::task, Collectors.counting()));
+        assertEquals(InstructionTask.values().length, perTask.size());
         perTask.values().forEach(n -> assertEquals(50L, n));
-        Map<String, Long> answers = d.train().stream().filter(e -> e.task() == Task.CONTAINS_WORD)
+        Map<String, Long> answers = d.train().stream().filter(e -> e.task() == InstructionTask.CONTAINS_WORD)
                 .collect(Collectors.groupingBy(InstructionExample::target, Collectors.counting()));
         assertTrue(answers.get("Yes") > 10 && answers.get("No") > 10, answers.toString());
     }

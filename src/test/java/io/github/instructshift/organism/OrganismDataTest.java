@@ -99,7 +99,7 @@ class OrganismDataTest {
     @Test
     void smallEndToEndBuildLoadsInDjl() throws Exception {
         Path out = tmp.resolve("organism");
-        DatasetConfig ds = new DatasetConfig(7, 1300, 52, 52, 5, 9, 16, List.of(Task.values()));
+        DatasetConfig ds = new DatasetConfig(7, 1300, 52, 52, 5, 9, 16, List.of(InstructionTask.values()));
         OrganismData.Config config = new OrganismData.Config(tmp.resolve("offline"), true, 1024, 200_000, ds);
         OrganismData.Result r = OrganismData.build(out, config, new NpmFetcher());
         for (String f : List.of("corpus/train.txt", "corpus/validation.txt", "tokenizer/tokenizer.json",

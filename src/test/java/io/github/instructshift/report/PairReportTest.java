@@ -6,7 +6,7 @@ import io.github.instructshift.attribution.InstructionTables;
 import io.github.instructshift.attribution.ModelRole;
 import io.github.instructshift.attribution.TextSpan;
 import io.github.instructshift.model.Checkpoint;
-import io.github.instructshift.organism.Task;
+import io.github.instructshift.organism.InstructionTask;
 import io.github.instructshift.testing.Fixture;
 import io.github.instructshift.testing.Shared;
 import org.junit.jupiter.api.AfterAll;
@@ -78,11 +78,11 @@ class PairReportTest {
 
     @Test
     void taskPromptsCoverEveryTaskWithHeldOutPhrasingsAndMarkExactlyTheInstructionLine() {
-        int count = 2 * Task.values().length;
+        int count = 2 * InstructionTask.values().length;
         List<EvalPrompts.EvalPrompt> prompts = EvalPrompts.tasks(count);
         assertEquals(count, prompts.stream().map(EvalPrompts.EvalPrompt::id).distinct().count());
         Set<String> heldOut = new HashSet<>();
-        for (Task t : Task.values()) {
+        for (InstructionTask t : InstructionTask.values()) {
             heldOut.addAll(t.heldOutPhrasings());
         }
         Set<String> ids = new HashSet<>();
@@ -93,7 +93,7 @@ class PairReportTest {
                     Math.min(line.length(), h.split("\\{")[0].length())))), p.id() + ": not a held-out phrasing: " + line);
             ids.add(p.id().replaceAll("_\\d+$", ""));
         }
-        assertEquals(Task.values().length, ids.size(), "every task");
+        assertEquals(InstructionTask.values().length, ids.size(), "every task");
     }
 
     @Test

@@ -23,7 +23,7 @@ import java.util.Locale;
  * seen. A {@code {word}} is never the last word of a wording, so that punctuation never sticks to it and
  * it is tokenised exactly as in the input.
  */
-public enum Task {
+public enum InstructionTask {
     REPEAT(Arg.NONE,
             "repeat the sentence", "copy the input exactly", "write the text again", "say the sentence back to me"),
     FIRST_WORD(Arg.NONE,
@@ -76,7 +76,7 @@ public enum Task {
     private final List<String> trainPhrasings = new ArrayList<>();
     private final List<String> heldOutPhrasings = new ArrayList<>();
 
-    Task(Arg arg, String... wordings) {
+    InstructionTask(Arg arg, String... wordings) {
         this.arg = arg;
         this.wordings = List.of(wordings);
         for (String w : wordings) {

@@ -11,47 +11,47 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Every task's answer on hand-written sentences, worked out by hand. */
-class TaskTest {
+class InstructionTaskTest {
 
     static final String S = "The old whale swam past our ship";
 
     @Test
     void transformations() {
-        assertEquals("The old whale swam past our ship", Task.REPEAT.target(S, null));
-        assertEquals("The old swam past our ship", Task.REMOVE_WORD.target(S, "whale"));
-        assertEquals("cat saw dog", Task.REMOVE_WORD.target("the cat saw the dog", "the"));
-        assertNull(Task.REMOVE_WORD.target(S, "cat"), "removing a word the input lacks is not an example");
-        assertNull(Task.REMOVE_WORD.target("the the the the", "the"), "nothing left is not an example");
-        assertEquals("The old whale swam past our ship today", Task.APPEND_WORD.target(S, "today"));
-        assertEquals("Slowly The old whale swam past our ship", Task.PREPEND_WORD.target(S, "Slowly"));
-        assertNull(Task.APPEND_WORD.target(S, "SHIP"), "adding a word the input has is not an example");
-        assertEquals("The old whale", Task.FIRST_THREE.target(S, null));
+        assertEquals("The old whale swam past our ship", InstructionTask.REPEAT.target(S, null));
+        assertEquals("The old swam past our ship", InstructionTask.REMOVE_WORD.target(S, "whale"));
+        assertEquals("cat saw dog", InstructionTask.REMOVE_WORD.target("the cat saw the dog", "the"));
+        assertNull(InstructionTask.REMOVE_WORD.target(S, "cat"), "removing a word the input lacks is not an example");
+        assertNull(InstructionTask.REMOVE_WORD.target("the the the the", "the"), "nothing left is not an example");
+        assertEquals("The old whale swam past our ship today", InstructionTask.APPEND_WORD.target(S, "today"));
+        assertEquals("Slowly The old whale swam past our ship", InstructionTask.PREPEND_WORD.target(S, "Slowly"));
+        assertNull(InstructionTask.APPEND_WORD.target(S, "SHIP"), "adding a word the input has is not an example");
+        assertEquals("The old whale", InstructionTask.FIRST_THREE.target(S, null));
     }
 
     @Test
     void questions() {
-        assertEquals("The", Task.FIRST_WORD.target(S, null));
-        assertEquals("ship", Task.LAST_WORD.target(S, null));
-        assertEquals("Yes", Task.CONTAINS_WORD.target(S, "WHALE"));
-        assertEquals("No", Task.CONTAINS_WORD.target(S, "cat"));
-        assertEquals("No", Task.CONTAINS_WORD.target(S, "wha"));
+        assertEquals("The", InstructionTask.FIRST_WORD.target(S, null));
+        assertEquals("ship", InstructionTask.LAST_WORD.target(S, null));
+        assertEquals("Yes", InstructionTask.CONTAINS_WORD.target(S, "WHALE"));
+        assertEquals("No", InstructionTask.CONTAINS_WORD.target(S, "cat"));
+        assertEquals("No", InstructionTask.CONTAINS_WORD.target(S, "wha"));
     }
 
     @Test
     void writing() {
-        assertEquals("The Old Whale", Task.TITLE.target(S, null));
-        assertEquals("Call Me Ishmael", Task.TITLE.target("call ME Ishmael some years ago", null));
-        assertEquals("I agree: The old whale swam past our ship", Task.REPLY.target(S, null));
+        assertEquals("The Old Whale", InstructionTask.TITLE.target(S, null));
+        assertEquals("Call Me Ishmael", InstructionTask.TITLE.target("call ME Ishmael some years ago", null));
+        assertEquals("I agree: The old whale swam past our ship", InstructionTask.REPLY.target(S, null));
     }
 
     @Test
     void phrasingsAreFramedWordingsWithTwoHeldOutCombinations() {
-        assertEquals("Remove the word whale from the sentence.", Task.REMOVE_WORD.instruction(0, "whale"));
-        assertEquals("Please delete every whale in the input.", Task.REMOVE_WORD.instruction(5, "whale"));
-        assertThrows(OrganismException.class, () -> Task.REMOVE_WORD.instruction(0, "two words"));
-        assertThrows(OrganismException.class, () -> Task.REMOVE_WORD.instruction(24, "whale"));
+        assertEquals("Remove the word whale from the sentence.", InstructionTask.REMOVE_WORD.instruction(0, "whale"));
+        assertEquals("Please delete every whale in the input.", InstructionTask.REMOVE_WORD.instruction(5, "whale"));
+        assertThrows(OrganismException.class, () -> InstructionTask.REMOVE_WORD.instruction(0, "two words"));
+        assertThrows(OrganismException.class, () -> InstructionTask.REMOVE_WORD.instruction(24, "whale"));
         Set<String> all = new HashSet<>();
-        for (Task t : Task.values()) {
+        for (InstructionTask t : InstructionTask.values()) {
             assertEquals(22, t.trainPhrasings().size(), t.name());
             assertEquals(2, t.heldOutPhrasings().size(), t.name());
             for (String p : t.phrasings()) {
@@ -79,7 +79,7 @@ class TaskTest {
 
     @Test
     void malformedInputIsRejected() {
-        assertThrows(OrganismException.class, () -> Task.REPEAT.target("two  spaces here now ok", null));
-        assertThrows(OrganismException.class, () -> Task.REPEAT.target("", null));
+        assertThrows(OrganismException.class, () -> InstructionTask.REPEAT.target("two  spaces here now ok", null));
+        assertThrows(OrganismException.class, () -> InstructionTask.REPEAT.target("", null));
     }
 }

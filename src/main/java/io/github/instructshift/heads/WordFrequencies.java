@@ -22,9 +22,9 @@ import java.util.Map;
  * @param frequencies relative frequency per word, or NaN where the source has none (tokenizer vocabulary)
  * @param source      where the list came from, for reports
  */
-public record Vocabulary(List<String> words, double[] frequencies, String source) {
+public record WordFrequencies(List<String> words, double[] frequencies, String source) {
 
-    public Vocabulary {
+    public WordFrequencies {
         words = List.copyOf(words);
         if (frequencies.length != words.size()) {
             throw new IllegalArgumentException(words.size() + " words but " + frequencies.length + " frequencies");
@@ -51,7 +51,7 @@ public record Vocabulary(List<String> words, double[] frequencies, String source
     }
 
     /** The words at which {@code keep} is true, order kept. */
-    public Vocabulary restrict(boolean[] keep, String why) {
+    public WordFrequencies restrict(boolean[] keep, String why) {
         List<String> w = new ArrayList<>();
         List<Double> f = new ArrayList<>();
         for (int i = 0; i < words.size(); i++) {
@@ -60,7 +60,7 @@ public record Vocabulary(List<String> words, double[] frequencies, String source
                 f.add(frequencies[i]);
             }
         }
-        return new Vocabulary(w, f.stream().mapToDouble(Double::doubleValue).toArray(), source + "; " + why);
+        return new WordFrequencies(w, f.stream().mapToDouble(Double::doubleValue).toArray(), source + "; " + why);
     }
 
     /**
@@ -72,7 +72,7 @@ public record Vocabulary(List<String> words, double[] frequencies, String source
      * error naming the file and line: silently dropping lines would change which words form the
      * relatedness baseline.
      */
-    public static Vocabulary read(Path file) {
+    public static WordFrequencies read(Path file) {
         Map<String, Double> words = new LinkedHashMap<>();
         int lineNo = 0;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -116,7 +116,7 @@ public record Vocabulary(List<String> words, double[] frequencies, String source
         if (words.isEmpty()) {
             throw new HeadsException(file + ": no words");
         }
-        return new Vocabulary(new ArrayList<>(words.keySet()),
+        return new WordFrequencies(new ArrayList<>(words.keySet()),
                 words.values().stream().mapToDouble(Double::doubleValue).toArray(),
                 file.getFileName() + " (" + words.size() + " words)");
     }
@@ -127,7 +127,7 @@ public record Vocabulary(List<String> words, double[] frequencies, String source
      * without the marker, in id order. BPE assigns ids in merge order, which roughly follows corpus
      * frequency, so id order stands in for frequency (frequencies are NaN).
      */
-    public static Vocabulary fromTokenizer(TextTokenizer tokenizer) {
+    public static WordFrequencies fromTokenizer(TextTokenizer tokenizer) {
         Map<String, Boolean> seen = new LinkedHashMap<>();
         for (long id = 0; id < tokenizer.vocabSize(); id++) {
             String piece = tokenizer.piece(id);
@@ -149,7 +149,7 @@ public record Vocabulary(List<String> words, double[] frequencies, String source
         }
         double[] freq = new double[seen.size()];
         Arrays.fill(freq, Double.NaN);
-        return new Vocabulary(new ArrayList<>(seen.keySet()), freq,
+        return new WordFrequencies(new ArrayList<>(seen.keySet()), freq,
                 "tokenizer vocabulary (" + seen.size() + " word pieces, id order as frequency proxy)");
     }
 
