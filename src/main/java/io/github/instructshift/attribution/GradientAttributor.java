@@ -2,8 +2,6 @@ package io.github.instructshift.attribution;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -20,8 +18,8 @@ import io.github.instructshift.model.Tensors;
  *
  * <p>Speed: the gradient is linear in the cotangent on the model's output, so one forward pass serves
  * a whole chunk of response tokens ({@link CausalLM#inputGradients}): the cotangent of token m is
- * ∂p(y_m)/∂h at its reading position, zero elsewhere, and each costs one backward pass of activation
- * gradients. Because attention is causal, each chunk is cut after the last position it reads; the
+ * ∂p(y_m)/∂h at its reading position, zero elsewhere, and all of a chunk's cotangents are pulled back
+ * together as one batch of activation gradients. Because attention is causal, each chunk is cut after the last position it reads; the
  * chunk size trades that cut against the forward pass every chunk repeats.
  */
 public final class GradientAttributor {
@@ -129,13 +127,12 @@ public final class GradientAttributor {
         NDArray embeddings = lm.embed(Tensors.of(scope, ids, new Shape(1, length)));
         NDArray targetMask = Tensors.of(scope, target, new Shape(count, vocab));
         NDArray positionMask = Tensors.of(scope, position, new Shape(count, length, 1));
-        NDArray[] gradients = lm.inputGradients(embeddings, hidden -> {
+        NDArray gradients = lm.inputGradients(embeddings, hidden -> {
             NDArray rows = hidden.get(new NDIndex("0, {}:{}", firstRead, firstRead + count));   // [count, d]
             NDArray perRow = probabilityGradient(rows, targetMask);                            // ∂p(y_b)/∂h_b
-            return perRow.expandDims(1).mul(positionMask).split(count, 0).toArray(new NDArray[0]);          // [1, length, d] each
+            return perRow.expandDims(1).mul(positionMask);                                     // [count, length, d]
         });
-        NDArray stacked = NDArrays.concat(new NDList(gradients), 0);
-        return promptScores(stacked, embeddings, p).toFloatArray();
+        return promptScores(gradients, embeddings, p).toFloatArray();
     }
 
     /** ∂p(y_b)/∂h_b for each row b of final hidden states {@code [count, d]}: rows do not interact, so one backward. */
@@ -164,19 +161,51 @@ public final class GradientAttributor {
 
     /**
      * Response tokens per forward pass for a prompt of {@code p} and a response of {@code r} tokens.
-     * Cost in layer passes over the sequence is about Σ_chunks (count + 2)·length (a forward without and
-     * one with a graph, then a backward per token), minimised near count ≈ √(2p + r); memory caps it: a
-     * chunk holds about three copies of its cotangents (count × length × d_model) and each layer's input.
+     * A chunk of c tokens read up to position ℓ costs about (2 + c)·ℓ layer-token passes (a forward pass
+     * without a graph, each layer run again for its VJP, then c cotangents pulled back as one batch);
+     * small chunks are cut shorter, large ones repeat the two forward passes less often. The count that
+     * minimises the total is taken, as long as {@link #workingBytes} stays within the budget.
      */
     public int tokensPerPass(int p, int r) {
+        int best = 1;
+        long bestCost = Long.MAX_VALUE;
+        for (int count = 1; count <= r && (count == 1 || workingBytes(p, r, count) <= budgetBytes); count++) {
+            long cost = 0;
+            for (int first = 0; first < r; first += count) {
+                int n = Math.min(count, r - first);
+                cost += (2L + n) * (p + first + n - 1);
+            }
+            if (cost < bestCost) {
+                bestCost = cost;
+                best = count;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * An upper estimate of the memory {@link #attribute(long[], long[], int)} needs beyond the loaded
+     * model with {@code count} tokens per pass: every layer's input; one layer's forward activations; per
+     * cotangent, what a layer's VJP holds at its peak (its cotangent, two d_ff-wide and about ten
+     * d_model-wide gradients, three attention maps, in float32); the unembedding of the read rows; and,
+     * with float16-resident weights, one layer and the lm_head widened. The bench checks it against RSS.
+     */
+    public long workingBytes(int p, int r, int count) {
         ModelConfig c = lm.config();
-        long bytes = lm.dtype() == DataType.FLOAT32 ? 4 : 2;
-        long length = (long) p + r;
-        long perToken = 3L * length * c.hiddenSize() * 4;
-        long fixed = (long) (c.numLayers() + 1) * length * c.hiddenSize() * bytes
-                + length * (12L * c.hiddenSize() + 3L * c.intermediateSize() + 2L * c.numHeads() * length) * bytes;
-        int byMemory = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (budgetBytes - fixed) / perToken));
-        int byCost = (int) Math.ceil(Math.sqrt(2.0 * p + r));
-        return Math.max(1, Math.min(r, Math.min(byMemory, byCost)));
+        long e = lm.dtype() == DataType.FLOAT32 ? 4 : 2;
+        long len = (long) p + r - 1;
+        long d = c.hiddenSize();
+        long f = c.intermediateSize();
+        long h = c.numHeads();
+        long inputs = (c.numLayers() + 1L) * len * d * e;
+        long forward = len * (12 * d + 3 * f + 2 * h * len) * e;
+        long perCotangent = len * (2 * f + 10 * d + 3 * h * len) * 4;
+        long unembed = 4L * count * c.vocabSize() * 4;
+        long widened = 0;
+        if (lm.residentDtype() != lm.dtype()) {
+            long layer = d * ((long) c.headDim() * (2L * h + 2L * c.numKvHeads()) + 3 * f);
+            widened = (layer + (long) c.vocabSize() * d) * e;
+        }
+        return inputs + forward + count * perCotangent + unembed + widened;
     }
 }

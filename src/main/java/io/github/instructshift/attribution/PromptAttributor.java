@@ -49,14 +49,14 @@ public final class PromptAttributor {
     }
 
     /**
-     * As above, with {@code copies} response tokens per backward pass ({@link GradientAttributor#attribute(long[],
-     * long[], int)}); 0 lets the attributor's memory budget choose. The scores do not depend on it (to float
+     * As above, with {@code copies} response tokens per forward pass ({@link GradientAttributor#attribute(long[],
+     * long[], int)}); 0 lets the attributor choose by cost and memory budget. The scores do not depend on it (to float
      * rounding), only speed and memory do.
      */
     public PromptAttributor(CausalLM lm, String model, ModelRole role, PromptFormat format, int maxNewTokens,
                             boolean keepRaw, int copies) {
         if (copies < 0) {
-            throw new IllegalArgumentException("copies per pass must be >= 0 (0 = by memory budget), got " + copies);
+            throw new IllegalArgumentException("tokens per pass must be >= 0 (0 = by cost and memory), got " + copies);
         }
         this.copies = copies;
         if (maxNewTokens < 1) {

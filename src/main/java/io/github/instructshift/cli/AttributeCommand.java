@@ -131,9 +131,9 @@ public final class AttributeCommand implements Callable<Integer> {
             description = "output folder: results/, run.json, scores.csv, summary.csv, summary.json")
     Path out;
 
-    @Option(names = "--copies", defaultValue = "0", paramLabel = "N",
-            description = "response tokens per backward pass, 0 = as many as a 2 GiB activation budget allows "
-                    + "(default ${DEFAULT-VALUE}); speed and memory only, the scores do not change (see bench attribution)")
+    @Option(names = {"--tokens-per-pass", "--copies"}, defaultValue = "0", paramLabel = "N",
+            description = "response tokens attributed per forward pass, 0 = the cheapest count a 2 GiB working budget "
+                    + "allows (default ${DEFAULT-VALUE}); speed and memory only, the scores do not change (see bench attribution)")
     int copies;
 
     @Option(names = "--no-raw", description = "leave the raw attribution matrix out of the stored results (smaller files)")
@@ -179,10 +179,10 @@ public final class AttributeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--limit must be >= 0, got " + limit);
             }
             if (copies < 0) {
-                throw new IllegalArgumentException("--copies must be >= 0 (0 = by memory budget), got " + copies);
+                throw new IllegalArgumentException("--tokens-per-pass must be >= 0 (0 = by cost and memory), got " + copies);
             }
             promptFormat = format.format();
-            LoadOptions.parse(model.device, model.dtype);           // a bad --device/--dtype fails before any work
+            model.loadOptions();           // a bad --device/--dtype fails before any work
             prompts = prompts();
             members = members();
             if (paired) {
@@ -270,7 +270,7 @@ public final class AttributeCommand implements Callable<Integer> {
                             lm.close();
                             lm = null;
                         }
-                        lm = m.checkpoint().load(LoadOptions.parse(model.device, model.dtype));
+                        lm = m.checkpoint().load(model.loadOptions());
                         loaded = m;
                     }
                     PromptAttributor attributor = new PromptAttributor(lm, m.name(), m.role(), promptFormat,
@@ -524,7 +524,7 @@ public final class AttributeCommand implements Callable<Integer> {
         m.put("models", models);
         m.put("format", format.format().name().toLowerCase(Locale.ROOT));
         m.put("max_new_tokens", maxNewTokens);
-        m.put("dtype", LoadOptions.parse(model.device, model.dtype).dtype().toString());
+        m.put("dtype", model.loadOptions().dtype().toString());
         m.put("keep_raw", !noRaw);
         return m;
     }

@@ -34,8 +34,8 @@ public final class BenchAttributionCommand implements Callable<Integer> {
     @Option(names = "--response-tokens", defaultValue = "32", description = "response length (default ${DEFAULT-VALUE})")
     int responseTokens;
 
-    @Option(names = "--copies", defaultValue = "0",
-            description = "response tokens per batched pass, 0 = what the memory budget allows (default ${DEFAULT-VALUE})")
+    @Option(names = "--tokens-per-pass", defaultValue = "0",
+            description = "response tokens per batched pass, 0 = the cheapest count the memory budget allows (default ${DEFAULT-VALUE})")
     int copies;
 
     @Option(names = "--repeats", defaultValue = "3", description = "timed repeats of each mode, median reported (default ${DEFAULT-VALUE})")
@@ -48,12 +48,12 @@ public final class BenchAttributionCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (promptTokens < 2 || responseTokens < 1 || repeats < 1 || copies < 0) {
             throw new IllegalArgumentException("need --prompt-tokens >= 2, --response-tokens >= 1, --repeats >= 1 "
-                    + "and --copies >= 0");
+                    + "and --tokens-per-pass >= 0");
         }
         long t0 = System.nanoTime();
         Checkpoint ckpt = model.open();
         Map<String, Object> r = new LinkedHashMap<>();
-        try (CausalLM lm = ckpt.load(LoadOptions.parse(model.device, model.dtype))) {
+        try (CausalLM lm = ckpt.load(model.loadOptions())) {
             double loadSeconds = BenchCommand.seconds(t0);
             ModelConfig c = lm.config();
             if (promptTokens + responseTokens - 1 > c.maxPositions()) {
@@ -111,25 +111,45 @@ public final class BenchAttributionCommand implements Callable<Integer> {
             r.put("dtype", lm.dtype().toString());
             r.put("parameters", ckpt.parameterCount());
             r.put("threads_setting", threadsSetting());
+            r.put("torch_threads", cpu ? ai.djl.pytorch.jni.JniUtils.getNumThreads() : "n/a");
+            r.put("weights_resident_as", lm.residentDtype().toString());
             r.put("load_seconds", loadSeconds);
             r.put("prompt_tokens", promptTokens);
             r.put("response_tokens", responseTokens);
             r.put("repeats", repeats);
-            r.put("copies_per_pass", chunk);
+            r.put("tokens_per_pass", chunk);
             r.put("passes_one_by_one", responseTokens);
             r.put("passes_batched", (responseTokens + chunk - 1) / chunk);
             r.put("one_by_one_s_per_token", tOne / responseTokens);
             r.put("batched_s_per_token", tBatched / responseTokens);
             r.put("speedup", tOne / tBatched);
+            // the roofline: FLOPs per attributed token over the raw matmul rate on the backward pass's shape
+            double rate = BenchCommand.matmulRate(lm, (int) Math.min(2048L, (long) chunk * (promptTokens + responseTokens)),
+                    c.hiddenSize(), c.intermediateSize(), 3) * 1e9;
+            double flopsBatched = Flops.batched(c, promptTokens, responseTokens, chunk) / responseTokens;
+            double flopsOne = Flops.oneByOne(c, promptTokens, responseTokens) / responseTokens;
+            r.put("matmul_gflops", rate / 1e9);
+            r.put("gflop_per_token_one_by_one", flopsOne / 1e9);
+            r.put("gflop_per_token_batched", flopsBatched / 1e9);
+            r.put("matmul_share_one_by_one", flopsOne / (tOne / responseTokens) / rate);
+            r.put("matmul_share_batched", flopsBatched / (tBatched / responseTokens) / rate);
             r.put("max_abs_diff_over_max", scale == 0 ? 0.0 : worst / scale);
             r.put("anon_rss_before_mib", cpu ? rssBefore : Double.NaN);
             r.put("peak_rss_one_by_one_mib", cpu ? peakOneByOne : Double.NaN);
             r.put("peak_rss_batched_mib", cpu ? peakBatched : Double.NaN);
             r.put("peak_ratio_batched_over_one_by_one", cpu && peakOneByOne > 1 ? peakBatched / peakOneByOne : Double.NaN);
+            double estimate = attributor.workingBytes(promptTokens, responseTokens, chunk) / 1048576.0;
+            r.put("estimated_working_mib", estimate);
+            r.put("estimate_bounds_peak", cpu ? estimate >= peakBatched : "n/a");
+            r.put("peak_rss_process_mib", cpu ? NativeMemory.peakRssMiB() : Double.NaN);
             r.put("retained_rss_mib", cpu ? rssAfter - rssBefore : Double.NaN);
             r.put("held_arrays_delta", heldBefore < 0 || heldAfter < 0 ? "n/a" : heldAfter - heldBefore);
         }
         BenchCommand.print(r, json, System.out, "speedup = one-by-one time / batched time (same prompt and response, same run); "
+                + "matmul_share = the method's FLOPs per token (linear layers, attention, lm_head rows; forward and "
+                + "activation-gradient passes) / its time / the raw matmul rate on [tokens·chunk, d_model]x[d_model, d_ff] "
+                + "(same run, same threads); estimated_working_mib = GradientAttributor.workingBytes, which should bound "
+                + "peak_rss_batched_mib; peak_rss_process_mib = VmHWM of the whole process (weights, mapped pages, JVM); "
                 + "peak_rss_* = peak anonymous resident memory (sampled every ~1 ms; mapped checkpoint files excluded, JVM "
                 + "heap included) above its settled level (after GC and malloc_trim) before that call; retained_rss = "
                 + "settled anonymous RSS after all repeats minus before; held_arrays_delta = arrays left in "

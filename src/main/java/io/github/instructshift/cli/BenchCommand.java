@@ -56,7 +56,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         Checkpoint ckpt = model.open();
-        LoadOptions options = LoadOptions.parse(model.device, model.dtype);
+        LoadOptions options = model.loadOptions();
         Map<String, Object> r = new LinkedHashMap<>();
         try (CausalLM lm = ckpt.load(options)) {
             double loadSeconds = seconds(t0);
@@ -64,8 +64,7 @@ public final class BenchCommand implements Callable<Integer> {
             int n = Math.min(promptTokens, c.maxPositions() - newTokens - 1);
             long[] ids = new Random(7).longs(n, 3, c.vocabSize()).toArray();
             // FLOPs of one token through the linear layers and lm_head (attention scores are small at these lengths)
-            double flopsPerToken = 2.0 * (c.numLayers() * ((double) c.hiddenSize() * c.headDim() * (2L * c.numHeads() + 2L * c.numKvHeads())
-                    + 3.0 * c.hiddenSize() * c.intermediateSize()) + (double) c.vocabSize() * c.hiddenSize());
+            double flopsPerToken = Flops.forward(c, 1) + 2.0 * c.vocabSize() * c.hiddenSize();
 
             double forward = median(() -> lm.sequenceLogits(ids));
             long[] shortPrompt = Arrays.copyOf(ids, Math.min(16, n));
@@ -73,8 +72,8 @@ public final class BenchCommand implements Callable<Integer> {
             double prefill = median(() -> lm.generate(shortPrompt, 1, false));
             double perToken = Math.max(1e-9, (generate - prefill) / Math.max(1, newTokens - 1));
 
-            double[] gemm = matmulRate(lm, n, c.hiddenSize(), c.intermediateSize());
-            double[] gemv = matmulRate(lm, 1, c.hiddenSize(), c.intermediateSize());
+            double gemm = matmulRate(lm, n, c.hiddenSize(), c.intermediateSize(), repeats);
+            double gemv = matmulRate(lm, 1, c.hiddenSize(), c.intermediateSize(), repeats);
 
             double forwardTps = n / forward;
             double generateTps = 1 / perToken;
@@ -88,10 +87,10 @@ public final class BenchCommand implements Callable<Integer> {
             r.put("forward_gflops", forwardTps * flopsPerToken / 1e9);
             r.put("generate_tokens_per_s", generateTps);
             r.put("generate_gflops", generateTps * flopsPerToken / 1e9);
-            r.put("matmul_gflops", gemm[0]);
-            r.put("matvec_gflops", gemv[0]);
-            r.put("forward_efficiency", forwardTps * flopsPerToken / 1e9 / gemm[0]);
-            r.put("generate_efficiency", generateTps * flopsPerToken / 1e9 / gemv[0]);
+            r.put("matmul_gflops", gemm);
+            r.put("matvec_gflops", gemv);
+            r.put("forward_efficiency", forwardTps * flopsPerToken / 1e9 / gemm);
+            r.put("generate_efficiency", generateTps * flopsPerToken / 1e9 / gemv);
         }
         print(r, json, System.out, "efficiency = the model's FLOP rate / raw DJL matmul rate on [tokens, d_model]x[d_model, d_ff]"
                 + " (forward) or [1, d_model]x[d_model, d_ff] (generation), same run, same device");
@@ -115,7 +114,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** GFLOP/s of {@code [rows, k] × [k, cols]} in the model's dtype on its device (median of repeats). */
-    private double[] matmulRate(CausalLM lm, int rows, int k, int cols) {
+    static double matmulRate(CausalLM lm, int rows, int k, int cols, int repeats) {
         try (NDManager m = lm.manager().newSubManager()) {
             NDArray a = m.randomNormal(new Shape(rows, k)).toType(lm.dtype(), false);
             NDArray b = m.randomNormal(new Shape(k, cols)).toType(lm.dtype(), false);
@@ -126,8 +125,8 @@ public final class BenchCommand implements Callable<Integer> {
                         p.toType(DataType.FLOAT32, false).sum().getFloat();    // forces completion on any device
                     }
                 }
-            });
-            return new double[] {2.0 * rows * k * cols * inner / s / 1e9};
+            }, repeats);
+            return 2.0 * rows * k * cols * inner / s / 1e9;
         }
     }
 

@@ -19,6 +19,11 @@ public final class ModelOptions {
     @Option(names = "--dtype", defaultValue = "float32", description = "float32 (default) or float16")
     String dtype;
 
+    @Option(names = "--weights", defaultValue = "auto",
+            description = "weights between uses: auto (default: float16 when float32 would not fit in memory), "
+                    + "compute (widened once at load) or float16 (kept in float16, widened one layer at a time)")
+    String weights;
+
     /** Refuses a misspelt device while parsing, so picocli names the option. */
     static final class DeviceName implements CommandLine.ITypeConverter<String> {
         @Override
@@ -35,7 +40,11 @@ public final class ModelOptions {
         return Checkpoint.open(model);
     }
 
+    LoadOptions loadOptions() {
+        return LoadOptions.parse(device, dtype, weights);
+    }
+
     CausalLM load() {
-        return open().load(LoadOptions.parse(device, dtype));
+        return open().load(loadOptions());
     }
 }

@@ -26,6 +26,11 @@ final class NativeMemory {
         return field("VmRSS:");
     }
 
+    /** The process's peak resident set size so far (VmHWM, mapped file pages included) in MiB, NaN when unknown. */
+    static double peakRssMiB() {
+        return field("VmHWM:");
+    }
+
     /**
      * Anonymous resident memory in MiB (heap-like memory: PyTorch's tensors, the JVM heap), without the
      * pages of memory-mapped checkpoint files that {@code VmRSS} also counts; NaN when unknown.

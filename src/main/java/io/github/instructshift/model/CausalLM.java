@@ -11,8 +11,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.util.Arrays;
 import java.util.function.Function;
@@ -32,12 +30,27 @@ public final class CausalLM implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CausalLM.class);
 
     private record Layer(NDArray attnNorm, NDArray ffnNorm, NDArray q, NDArray k, NDArray v, NDArray o,
-                         NDArray qBias, NDArray kBias, NDArray vBias, NDArray gate, NDArray up, NDArray down) {}
+                         NDArray qBias, NDArray kBias, NDArray vBias, NDArray gate, NDArray up, NDArray down) {
+
+        /** The matrices widened to {@code dtype} in {@code scope} (norms and biases are kept in it already). */
+        Layer widened(DataType dtype, NDManager scope) {
+            return new Layer(attnNorm, ffnNorm, widen(q, dtype, scope), widen(k, dtype, scope), widen(v, dtype, scope),
+                    widen(o, dtype, scope), qBias, kBias, vBias, widen(gate, dtype, scope), widen(up, dtype, scope),
+                    widen(down, dtype, scope));
+        }
+    }
+
+    private static NDArray widen(NDArray stored, DataType dtype, NDManager scope) {
+        NDArray wide = stored.toType(dtype, false);
+        wide.attach(scope);            // ops on a weight land in the weight's manager otherwise
+        return wide;
+    }
 
     private final Checkpoint checkpoint;
     private final ModelConfig config;
     private final NDManager manager;
     private final DataType dtype;
+    private final DataType resident; // the matrices' dtype between uses: dtype, or float16 widened per use
     private final NDArray embedding;
     private final NDArray lmHead;
     private final NDArray finalNorm;
@@ -47,37 +60,55 @@ public final class CausalLM implements AutoCloseable {
     // owned scalar tensors, never op(Number): see Tensors.scalar for why
     private final NDArray eps;       // float32, as rmsNorm computes in float32
     private final NDArray scaling;   // compute dtype
+    private final NDArray oneCompute;
 
-    private CausalLM(Checkpoint checkpoint, NDManager manager, DataType dtype) {
+    private final boolean borrow;    // weights read the file's mapping in place (inference on the CPU)
+
+    private CausalLM(Checkpoint checkpoint, NDManager manager, DataType dtype, DataType resident, boolean borrow) {
         this.checkpoint = checkpoint;
+        this.borrow = borrow;
         this.config = checkpoint.config();
         this.manager = manager;
         this.dtype = dtype;
-        this.embedding = checkpoint.tensor(WeightRole.EMBEDDING, 0, manager, dtype);
-        this.lmHead = checkpoint.lmHeadIsEmbedding() ? embedding : checkpoint.tensor(WeightRole.LM_HEAD, 0, manager, dtype);
-        this.finalNorm = checkpoint.tensor(WeightRole.FINAL_NORM, 0, manager, dtype);
+        this.resident = resident;
+        this.embedding = checkpoint.tensor(WeightRole.EMBEDDING, 0, manager, resident, borrow);
+        this.lmHead = checkpoint.lmHeadIsEmbedding() ? embedding
+                : checkpoint.tensor(WeightRole.LM_HEAD, 0, manager, resident, borrow);
+        this.finalNorm = checkpoint.tensor(WeightRole.FINAL_NORM, 0, manager, dtype, borrow);
         this.layers = new Layer[config.numLayers()];
         for (int i = 0; i < layers.length; i++) {
-            layers[i] = new Layer(w(WeightRole.ATTENTION_NORM, i), w(WeightRole.FFN_NORM, i),
-                    w(WeightRole.QUERY, i), w(WeightRole.KEY, i), w(WeightRole.VALUE, i), w(WeightRole.OUTPUT, i),
-                    w(WeightRole.QUERY_BIAS, i), w(WeightRole.KEY_BIAS, i), w(WeightRole.VALUE_BIAS, i),
-                    w(WeightRole.GATE, i), w(WeightRole.UP, i), w(WeightRole.DOWN, i));
+            layers[i] = new Layer(w(WeightRole.ATTENTION_NORM, i, dtype), w(WeightRole.FFN_NORM, i, dtype),
+                    w(WeightRole.QUERY, i, resident), w(WeightRole.KEY, i, resident), w(WeightRole.VALUE, i, resident),
+                    w(WeightRole.OUTPUT, i, resident), w(WeightRole.QUERY_BIAS, i, dtype),
+                    w(WeightRole.KEY_BIAS, i, dtype), w(WeightRole.VALUE_BIAS, i, dtype),
+                    w(WeightRole.GATE, i, resident), w(WeightRole.UP, i, resident), w(WeightRole.DOWN, i, resident));
         }
         NDArray[] rope = ropeTables(manager);
         this.cos = rope[0];
         this.sin = rope[1];
         this.eps = Tensors.scalar(manager, config.rmsNormEps(), DataType.FLOAT32);
+        this.oneCompute = Tensors.scalar(manager, 1, dtype);
         this.scaling = Tensors.scalar(manager, Math.pow(config.headDim(), -0.5), dtype);
     }
 
-    /** Loads every weight of {@code checkpoint} onto the device of {@code options}. */
+    /**
+     * Loads every weight of {@code checkpoint} onto the device of {@code options}, for forward and
+     * gradient passes that never change them: on the CPU, weights stored in the dtype they are kept in
+     * read the file's memory mapping without a copy.
+     */
     public static CausalLM load(Checkpoint checkpoint, LoadOptions options) {
+        return load(checkpoint, options, true);
+    }
+
+    private static CausalLM load(Checkpoint checkpoint, LoadOptions options, boolean borrow) {
         long start = System.nanoTime();
         NDManager manager = NDManager.newBaseManager(options.device(), "PyTorch");
         try {
-            CausalLM lm = new CausalLM(checkpoint, manager, options.dtype());
-            LOG.info("loaded {} ({} layers, {} params) on {} as {} in {} ms", checkpoint.dir(),
+            DataType resident = options.residentDtype(checkpoint.parameterCount());
+            CausalLM lm = new CausalLM(checkpoint, manager, options.dtype(), resident, borrow && !options.device().isGpu());
+            LOG.info("loaded {} ({} layers, {} params) on {} as {}{} in {} ms", checkpoint.dir(),
                     lm.config.numLayers(), checkpoint.parameterCount(), options.device(), options.dtype(),
+                    resident == options.dtype() ? "" : " (weights kept in " + resident + ", widened per layer)",
                     (System.nanoTime() - start) / 1_000_000);
             return lm;
         } catch (RuntimeException e) {
@@ -92,7 +123,8 @@ public final class CausalLM implements AutoCloseable {
      * (PyTorch accumulates them; the trainer zeroes them after each step).
      */
     public static CausalLM loadForTraining(Checkpoint checkpoint, Device device) {
-        CausalLM lm = load(checkpoint, new LoadOptions(device, DataType.FLOAT32));
+        // the optimiser updates parameters in place: they must own their memory, never borrow the mapping
+        CausalLM lm = load(checkpoint, new LoadOptions(device, DataType.FLOAT32, LoadOptions.Weights.COMPUTE), false);
         lm.parameters().values().forEach(p -> p.setRequiresGradient(true));
         return lm;
     }
@@ -124,8 +156,8 @@ public final class CausalLM implements AutoCloseable {
         return out;
     }
 
-    private NDArray w(WeightRole role, int layer) {
-        return checkpoint.family().has(role) ? checkpoint.tensor(role, layer, manager, dtype) : null;
+    private NDArray w(WeightRole role, int layer, DataType as) {
+        return checkpoint.family().has(role) ? checkpoint.tensor(role, layer, manager, as, borrow) : null;
     }
 
     /** cos/sin of every position × rotation plane, duplicated over both halves as rotate_half expects. */
@@ -172,6 +204,11 @@ public final class CausalLM implements AutoCloseable {
         return dtype;
     }
 
+    /** The dtype the weight matrices keep between uses: {@link #dtype()}, or float16 widened per layer. */
+    public DataType residentDtype() {
+        return resident;
+    }
+
     /** A fresh, empty cache for incremental decoding. */
     public KvCache newCache(NDManager owner) {
         return new KvCache(owner, layers.length);
@@ -185,6 +222,9 @@ public final class CausalLM implements AutoCloseable {
         NDArray index = ids.reshape(tokens, 1).broadcast(new Shape(tokens, config.hiddenSize()));
         NDArray rows = embedding.gather(index, 0);
         rows.attach(ids.getManager());             // ops on a weight land in the weight's manager otherwise
+        if (resident != dtype) {
+            rows = rows.toType(dtype, false);
+        }
         return rows.reshape(shape.get(0), shape.get(1), config.hiddenSize());
     }
 
@@ -200,7 +240,12 @@ public final class CausalLM implements AutoCloseable {
 
     /** lm_head over final hidden states. */
     public NDArray unembed(NDArray hidden) {
-        return Linear.linear(hidden, lmHead).singletonOrThrow();
+        if (resident == dtype) {
+            return Linear.linear(hidden, lmHead).singletonOrThrow();
+        }
+        try (NDManager scope = hidden.getManager().newSubManager()) {
+            return Linear.linear(hidden, widen(lmHead, dtype, scope)).singletonOrThrow();
+        }
     }
 
     /**
@@ -239,7 +284,28 @@ public final class CausalLM implements AutoCloseable {
 
     /** Decoder block {@code li} on its input {@code x} {@code [batch, tokens, d_model]}, in the compute dtype. */
     private NDArray layer(int li, NDArray x, Pass pass, KvCache cache) {
-        Layer layer = layers[li];
+        if (resident == dtype) {
+            return layer(layers[li], li, x, pass, cache);
+        }
+        // a graph keeps its own references to the widened matrices; closing ours frees them with it
+        try (NDManager widened = x.getManager().newSubManager()) {
+            return layer(layers[li].widened(dtype, widened), li, x, pass, cache);
+        }
+    }
+
+    private NDArray layer(Layer layer, int li, NDArray x, Pass pass, KvCache cache) {
+        return activations(layer, li, x, pass, cache).out;
+    }
+
+    /** What one decoder block computes on its way, kept for its vector-Jacobian product. */
+    private record Activations(NDArray x, NDArray normed, NDArray q, NDArray k, NDArray v, NDArray probs,
+                               NDArray mid, NDArray normed2, NDArray gate, NDArray up, NDArray out) {}
+
+    /**
+     * Decoder block on {@code x} {@code [batch, tokens, d_model]}: q, k, v are rotated and shared over the
+     * query heads ({@code [batch, heads, tokens, d_head]}), {@code mid} is the residual after attention.
+     */
+    private Activations activations(Layer layer, int li, NDArray x, Pass pass, KvCache cache) {
         long batch = pass.batch;
         int tokens = pass.tokens;
         int h = config.numHeads();
@@ -266,26 +332,29 @@ public final class CausalLM implements AutoCloseable {
             probs = probs.toType(dtype, false);
         }
         NDArray attended = probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch, tokens, (long) h * dh);
-        x = x.add(Linear.linear(attended, layer.o).singletonOrThrow());
-        NDArray normed2 = rmsNorm(x, layer.ffnNorm);
+        NDArray mid = x.add(Linear.linear(attended, layer.o).singletonOrThrow());
+        NDArray normed2 = rmsNorm(mid, layer.ffnNorm);
         NDArray gate = Linear.linear(normed2, layer.gate).singletonOrThrow();
         NDArray up = Linear.linear(normed2, layer.up).singletonOrThrow();
-        return x.add(Linear.linear(gate.mul(Activation.sigmoid(gate)).mul(up), layer.down).singletonOrThrow());
+        NDArray out = mid.add(Linear.linear(gate.mul(Activation.sigmoid(gate)).mul(up), layer.down).singletonOrThrow());
+        return new Activations(x, normed, q, k, v, probs, mid, normed2, gate, up, out);
     }
 
     /**
-     * Vector-Jacobian products through the whole model: for each cotangent c_r {@code [1, tokens, d_model]}
-     * on the final-norm hidden states h of one sequence, the gradient of Σ c_r·h with respect to the input
-     * {@code embeddings} {@code [1, tokens, d_model]}. {@code cotangents} receives h (no graph) and returns the c_r.
+     * Vector-Jacobian products through the whole model: for cotangents {@code [n, tokens, d_model]} on
+     * the final-norm hidden states h of one sequence, row r of the result is the gradient of Σ c_r·h with
+     * respect to the input {@code embeddings} {@code [1, tokens, d_model]}. {@code cotangents} receives h
+     * (no graph) and returns the c_r stacked.
      *
      * <p>Why this shape: the gradient is linear in its cotangent, so one forward pass serves every
-     * cotangent, where stacking copies of the sequence (one per cotangent) repeats the forward pass each
-     * time. The forward pass runs without a graph and keeps only each layer's input; then from the top,
-     * each layer's forward is redone with a graph and every cotangent is pulled back through it (the graph
-     * retained between them). So one layer's graph is alive at a time, parameters stay frozen, and each
-     * cotangent costs one backward pass of activation gradients only. Results live in the embeddings' manager.
+     * cotangent (stacking copies of the sequence repeats the forward pass for each). The forward pass
+     * keeps only each layer's input; then from the top each layer is run again and all cotangents are
+     * pulled back through it at once by its hand-written vector-Jacobian product, as one batch (what
+     * torch.func.vmap does for a backward pass): large matrix products instead of one autograd pass per
+     * cotangent. Parameters stay frozen; one layer's activations are alive at a time. The result lives
+     * in the embeddings' manager.
      */
-    public NDArray[] inputGradients(NDArray embeddings, Function<NDArray, NDArray[]> cotangents) {
+    public NDArray inputGradients(NDArray embeddings, Function<NDArray, NDArray> cotangents) {
         if (embeddings.getShape().get(0) != 1) {
             throw new IllegalArgumentException("inputGradients takes one sequence, got a batch of " + embeddings.getShape().get(0));
         }
@@ -303,41 +372,153 @@ public final class CausalLM implements AutoCloseable {
                     inputs[li + 1].attach(work);
                 }
             }
-            NDArray[] pulled = cotangents.apply(rmsNorm(inputs[layers.length], finalNorm));
+            NDArray pulled = cotangents.apply(rmsNorm(inputs[layers.length], finalNorm));
+            pulled = pulled.getDataType() == dtype ? pulled : pulled.toType(dtype, false);
+            pulled.attach(work);
             for (int stage = layers.length; stage >= 0; stage--) {
                 pulled = pullBack(stage, inputs[stage], pulled, pass);
             }
-            for (NDArray g : pulled) {
-                g.attach(m);
-            }
+            pulled.attach(m);
             return pulled;
         }
     }
 
-    /** Cotangents on stage {@code stage}'s output → cotangents on its input; stage L is the final norm. */
-    private NDArray[] pullBack(int stage, NDArray input, NDArray[] outer, Pass pass) {
+    /** Cotangents {@code [n, tokens, d]} on stage {@code stage}'s output → on its input; stage L is the final norm. */
+    private NDArray pullBack(int stage, NDArray input, NDArray outer, Pass pass) {
         NDManager owner = input.getManager();
-        NDArray[] inner = new NDArray[outer.length];
-        try (NDManager scope = owner.newSubManager();
-             GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-            NDArray leaf = Tensors.copy(input);
-            leaf.attach(scope);
-            leaf.setRequiresGradient(true);
-            NDArray out = stage == layers.length ? rmsNorm(leaf, finalNorm) : layer(stage, leaf, pass, null);
-            for (int r = 0; r < outer.length; r++) {
-                NDArray c = outer[r].getDataType() == out.getDataType() ? outer[r] : outer[r].toType(out.getDataType(), false);
-                c.attach(scope);
-                // DJL's collector backpropagates ones only; its JNI call takes the cotangent and keeps the graph
-                JniUtils.backward((PtNDArray) out, (PtNDArray) c, r < outer.length - 1, false);
-                try (NDArray grad = leaf.getGradient()) {
-                    inner[r] = Tensors.copy(grad);
-                    inner[r].attach(owner);
-                }
-                JniUtils.zeroGrad((PtNDArray) leaf);
-                outer[r].close();
+        try (NDManager scope = owner.newSubManager()) {
+            outer.attach(scope);
+            input.tempAttach(scope);
+            NDArray inner;
+            if (stage == layers.length) {
+                inner = rmsNormVjp(input, finalNorm, outer);
+            } else {
+                Layer stored = layers[stage];
+                Layer layer = resident == dtype ? stored : stored.widened(dtype, scope);
+                inner = layerVjp(layer, activations(layer, stage, input, pass, null), outer, pass);
             }
+            inner.attach(owner);
+            return inner;
         }
-        return inner;
+    }
+
+    /**
+     * The decoder block's vector-Jacobian product with respect to its input, for a batch of cotangents
+     * {@code g} {@code [n, tokens, d]} on its output; activations {@code a} are of one sequence and broadcast.
+     */
+    private NDArray layerVjp(Layer layer, Activations a, NDArray g, Pass pass) {
+        long n = g.getShape().get(0);
+        int tokens = pass.tokens;
+        int h = config.numHeads();
+        int kvh = config.numKvHeads();
+        int dh = config.headDim();
+        // Arrays with a cotangent batch dimension are closed as soon as they are spent, so that one
+        // or two of them are alive at a time; one-sequence activations stay until the pass ends.
+        // SwiGLU: out = mid + down(silu(gate)·up), silu'(z) = σ(z)·(1 + z·(1 − σ(z)))
+        NDArray sig = Activation.sigmoid(a.gate);
+        NDArray silu = a.gate.mul(sig);
+        NDArray upDsilu = a.up.mul(sig.mul(a.gate.mul(sig.neg().add(one())).add(one())));
+        NDArray gAct = g.matMul(layer.down);                                   // [n, T, d_ff]
+        NDArray gGate = gAct.mul(upDsilu);
+        NDArray gUp = gAct.muli(silu);
+        NDArray gNormed2 = gGate.matMul(layer.gate);
+        close(gGate);
+        gNormed2.addi(spent(gUp.matMul(layer.up), gUp));
+        NDArray gMid = spent(rmsNormVjp(a.mid, layer.ffnNorm, gNormed2), gNormed2).addi(g);
+        // attention: mid = x + o(P·V), P = softmax(q·kᵀ·s + mask)
+        NDArray projected = gMid.matMul(layer.o);
+        NDArray split = projected.reshape(n, tokens, h, dh);
+        NDArray gAttended = split.transpose(0, 2, 1, 3);                      // [n, h, T, dh]
+        NDArray gProbs = gAttended.matMul(a.v.transpose(0, 1, 3, 2));          // [n, h, T, T]
+        NDArray gV = a.probs.transpose(0, 1, 3, 2).matMul(gAttended);
+        close(gAttended, split, projected);
+        NDArray weighted = gProbs.mul(a.probs);
+        NDArray rowDot = spent(weighted.sum(new int[] {-1}, true), weighted);
+        NDArray gScores = gProbs.subi(rowDot).muli(a.probs).muli(scaling);
+        close(rowDot);
+        NDArray gQ = gScores.matMul(a.k);
+        NDArray scoresT = gScores.transpose(0, 1, 3, 2);
+        NDArray gK = scoresT.matMul(a.q);
+        close(scoresT, gScores);
+        if (kvh != h) {                          // each kv head served h/kvh query heads: their gradients add up
+            gK = sumGroups(gK, kvh);
+            gV = sumGroups(gV, kvh);
+        }
+        gQ = flat(unrotate(gQ, pass.cos, pass.sin), n, tokens);
+        gK = flat(unrotate(gK, pass.cos, pass.sin), n, tokens);
+        gV = flat(gV, n, tokens);
+        NDArray gNormed = spent(gQ.matMul(layer.q), gQ);
+        gNormed.addi(spent(gK.matMul(layer.k), gK)).addi(spent(gV.matMul(layer.v), gV));
+        return gMid.addi(spent(rmsNormVjp(a.x, layer.attnNorm, gNormed), gNormed));
+    }
+
+    /** {@code result}, after closing {@code spent} (which {@code result} no longer needs), if any. */
+    private static NDArray spent(NDArray result, NDArray spent) {
+        if (spent != null && spent != result) {
+            spent.close();
+        }
+        return result;
+    }
+
+    private static void close(NDArray... arrays) {
+        for (NDArray array : arrays) {
+            array.close();
+        }
+    }
+
+    private NDArray one() {
+        return oneCompute;
+    }
+
+    /** {@code [n, heads, T, dh]} → {@code [n, kvHeads, T, dh]}, summing each kv head's query group; closes its input. */
+    private static NDArray sumGroups(NDArray perHead, int kvHeads) {
+        Shape s = perHead.getShape();
+        NDArray grouped = perHead.reshape(s.get(0), kvHeads, s.get(1) / kvHeads, s.get(2), s.get(3));
+        NDArray summed = grouped.sum(new int[] {2});
+        close(grouped, perHead);
+        return summed;
+    }
+
+    /** {@code [n, heads, T, dh]} → {@code [n, T, heads·dh]}, the layout the projections produce; closes its input. */
+    private static NDArray flat(NDArray perHead, long n, int tokens) {
+        long width = perHead.getShape().get(1) * perHead.getShape().get(3);
+        NDArray swapped = perHead.transpose(0, 2, 1, 3);
+        NDArray out = swapped.reshape(n, tokens, width);
+        close(swapped, perHead);
+        return out;
+    }
+
+    /** Transpose of {@link #rotate}: g·cos − rotate_half(g·sin), as rotate_halfᵀ = −rotate_half; closes g. */
+    private NDArray unrotate(NDArray g, NDArray cosT, NDArray sinT) {
+        int half = config.headDim() / 2;
+        NDArray gs = g.mul(sinT);
+        NDArray s1 = gs.get(new NDIndex("..., :{}", half));
+        NDArray s2 = gs.get(new NDIndex("..., {}:", half));
+        NDArray minus = s2.neg();
+        NDArray rotated = NDArrays.concat(new NDList(minus, s1), -1);
+        close(s1, s2, gs, minus);
+        NDArray out = g.mul(cosT).subi(rotated);
+        close(rotated, g);
+        return out;
+    }
+
+    /**
+     * VJP of {@link #rmsNorm} at {@code x} for cotangents {@code g}: with n = x / ρ, ρ = √(mean x² + ε),
+     * and ĝ = g·w, the input gradient is (ĝ − n·mean(ĝ·n)) / ρ, in float32 as the norm computes.
+     */
+    private NDArray rmsNormVjp(NDArray x, NDArray weight, NDArray g) {
+        NDArray xf = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+        NDArray rho = xf.square().mean(new int[] {-1}, true).add(eps).sqrt();
+        NDArray normed = xf.div(rho);
+        NDArray gf = g.mul(weight);
+        if (gf.getDataType() != DataType.FLOAT32) {
+            gf = spent(gf.toType(DataType.FLOAT32, false), gf);
+        }
+        NDArray product = gf.mul(normed);
+        NDArray dot = spent(product.mean(new int[] {-1}, true), product);
+        NDArray along = spent(normed.mul(dot), dot);
+        NDArray grad = spent(gf.subi(along), along).divi(rho);
+        return grad.getDataType() == dtype ? grad : spent(grad.toType(dtype, false), grad);
     }
 
     /**

@@ -210,9 +210,14 @@ public final class Checkpoint {
 
     /** Reads the tensor playing {@code role} in block {@code layer} into {@code manager} as {@code dtype}. */
     public NDArray tensor(WeightRole role, int layer, NDManager manager, DataType dtype) {
+        return tensor(role, layer, manager, dtype, false);
+    }
+
+    /** As {@link #tensor(WeightRole, int, NDManager, DataType)}, borrowing the file's mapping where it can (read-only use). */
+    NDArray tensor(WeightRole role, int layer, NDManager manager, DataType dtype, boolean borrow) {
         WeightRole stored = role == WeightRole.LM_HEAD && lmHeadIsEmbedding() ? WeightRole.EMBEDDING : role;
         String name = family.tensorName(stored, layer);
-        return tensorFiles.get(name).load(name, manager, dtype);
+        return tensorFiles.get(name).load(name, manager, dtype, borrow);
     }
 
     public Path dir() {

@@ -232,6 +232,17 @@ public final class SafetensorsFile {
      * manager's device.
      */
     public NDArray load(String name, NDManager manager, DataType target) {
+        return load(name, manager, target, false);
+    }
+
+    /**
+     * As {@link #load(String, NDManager, DataType)}; with {@code borrow}, a tensor stored in {@code target}
+     * and loaded onto the CPU is not copied: the array reads the file's read-only memory mapping, as
+     * PyTorch's mmap loading does, so the page cache holds the only copy and loading touches no page it
+     * does not check. Such an array must never be written in place (training must not borrow), and the
+     * file must not be rewritten while it is in use.
+     */
+    public NDArray load(String name, NDManager manager, DataType target, boolean borrow) {
         Entry e = entries.get(name);
         if (e == null) {
             throw new CheckpointException(path + ": no tensor named '" + name + "'");
@@ -241,7 +252,7 @@ public final class SafetensorsFile {
         }
         long bytes = e.end - e.begin;
         if (bytes <= MAX_BLOCK_BYTES || e.shape.dimension() == 0) {
-            return loadBlock(e, manager, target, e.begin, e.shape);
+            return loadBlock(e, manager, target, e.begin, e.shape, borrow);
         }
         // Too large for one buffer: map row blocks, then join them on the target side.
         long rowBytes = bytes / e.shape.get(0);
@@ -252,7 +263,7 @@ public final class SafetensorsFile {
                 long rows = Math.min(rowsPerBlock, e.shape.get(0) - row);
                 long[] dims = e.shape.getShape().clone();
                 dims[0] = rows;
-                blocks.add(loadBlock(e, manager, target, e.begin + row * rowBytes, new Shape(dims)));
+                blocks.add(loadBlock(e, manager, target, e.begin + row * rowBytes, new Shape(dims), false));
             }
             return NDArrays.concat(blocks, 0);
         } finally {
@@ -260,7 +271,7 @@ public final class SafetensorsFile {
         }
     }
 
-    private NDArray loadBlock(Entry e, NDManager manager, DataType target, long begin, Shape shape) {
+    private NDArray loadBlock(Entry e, NDManager manager, DataType target, long begin, Shape shape, boolean borrow) {
         int count = Math.toIntExact(shape.size());
         ByteBuffer mapped = map(begin, (long) count * e.elementBytes());
         NDManager cpu = manager.getDevice().isGpu() ? manager.newSubManager(ai.djl.Device.cpu()) : manager;
@@ -277,8 +288,11 @@ public final class SafetensorsFile {
                 case "F64" -> DataType.FLOAT64;
                 default -> target;
             };
-            // an array over a Java buffer only borrows it: copy into PyTorch memory (one tensor at a time)
-            NDArray onCpu = Tensors.owned(cpu.create(source, shape, stored), target);
+            // an array over a direct buffer only borrows it (DJL keeps the buffer reachable from the array):
+            // kept as is when asked and the bytes are already the target's, else copied into PyTorch memory
+            NDArray borrowed = cpu.create(source, shape, stored);
+            NDArray onCpu = borrow && cpu == manager && source == mapped && stored == target
+                    ? borrowed : Tensors.owned(borrowed, target);
             requireFinite(e, onCpu, cpu, begin, shape, target);
             if (cpu == manager) {
                 return onCpu;
@@ -294,9 +308,9 @@ public final class SafetensorsFile {
     }
 
     /**
-     * Refuses a tensor with NaN or infinite values, naming it (cheap: two reductions, no copy; max and
-     * min propagate NaN). On failure in float16, a second float32 read tells a stored NaN or Inf from
-     * a finite value beyond float16's range.
+     * Refuses a tensor with NaN or infinite values, naming it (cheap: one reduction, no copy; max and
+     * min, which propagate NaN, decide when the sum is not finite). On failure in float16, a second
+     * float32 read tells a stored NaN or Inf from a finite value beyond float16's range.
      */
     private void requireFinite(Entry e, NDArray values, NDManager cpu, long begin, Shape shape, DataType target) {
         if (values.isEmpty() || finite(values)) {
@@ -304,7 +318,7 @@ public final class SafetensorsFile {
         }
         values.close();
         if (target == DataType.FLOAT16 && !e.dtype.equals("F16")) {
-            loadBlock(e, cpu, DataType.FLOAT32, begin, shape).close();    // throws if the stored values are bad
+            loadBlock(e, cpu, DataType.FLOAT32, begin, shape, false).close();    // throws if the stored values are bad
             throw new CheckpointException(path + ": tensor '" + e.name + "' has values beyond float16's range"
                     + " (±65504): use float32");
         }
@@ -312,6 +326,13 @@ public final class SafetensorsFile {
     }
 
     private static boolean finite(NDArray values) {
+        // one pass: a finite sum proves every value finite (NaN and ±Inf propagate); only a sum that
+        // overflows or hits a bad value takes the exact two-pass test
+        try (NDArray sum = values.sum(); NDArray sum32 = sum.toType(DataType.FLOAT32, false)) {
+            if (Float.isFinite(sum32.getFloat())) {
+                return true;
+            }
+        }
         try (NDArray max = values.max(); NDArray min = values.min();
              NDArray max32 = max.toType(DataType.FLOAT32, false); NDArray min32 = min.toType(DataType.FLOAT32, false)) {
             return Float.isFinite(max32.getFloat()) && Float.isFinite(min32.getFloat());

@@ -55,18 +55,24 @@ class BenchCommandTest {
     void attributionReportsBothModesTheirRatioAndMemory() throws Exception {
         JsonNode r = json("bench", "attribution", "--model", Fixture.of("tiny-llama").dir().toString(),
                 "--prompt-tokens", "6", "--response-tokens", "3", "--repeats", "1", "--json");
-        assertFields(r, "one_by_one_s_per_token", "batched_s_per_token", "speedup", "copies_per_pass", "passes_batched",
+        assertFields(r, "one_by_one_s_per_token", "batched_s_per_token", "speedup", "tokens_per_pass", "passes_batched",
+                "torch_threads", "matmul_gflops", "matmul_share_batched", "matmul_share_one_by_one", "estimated_working_mib",
+                "estimate_bounds_peak", "peak_rss_process_mib", "weights_resident_as",
                 "max_abs_diff_over_max", "peak_rss_one_by_one_mib", "peak_rss_batched_mib", "retained_rss_mib",
                 "held_arrays_delta");
         assertEquals(3, r.get("passes_one_by_one").asInt());
         assertEquals(0, r.get("held_arrays_delta").asInt(), "nothing left in the model's manager");
         assertTrue(r.get("max_abs_diff_over_max").asDouble() < 1e-4, "both modes compute the same matrix: " + r);
         assertTrue(r.get("speedup").asDouble() > 0);
+        // one chunk of 3 repeats the forward pass twice where the loop runs it three times; backward passes are equal
+        assertEquals(3, r.get("tokens_per_pass").asInt());
+        assertTrue(r.get("gflop_per_token_batched").asDouble() < r.get("gflop_per_token_one_by_one").asDouble(), r.toString());
+        assertTrue(r.get("matmul_share_batched").asDouble() > 0);
 
         Output text = main("bench", "attribution", "--model", Fixture.of("tiny-qwen2").dir().toString(),
-                "--prompt-tokens", "5", "--response-tokens", "2", "--repeats", "1", "--copies", "1");
+                "--prompt-tokens", "5", "--response-tokens", "2", "--repeats", "1", "--tokens-per-pass", "1");
         assertEquals(0, text.rc(), text.err());
-        assertTrue(text.out().contains("speedup") && text.out().contains("copies_per_pass                1"), text.out());
+        assertTrue(text.out().contains("speedup") && text.out().contains("tokens_per_pass                1"), text.out());
     }
 
     @Test

@@ -106,6 +106,36 @@ class DtypeTest {
         assertLogitsClose(f, Checkpoint.open(f.dir()).load(new LoadOptions(ai.djl.Device.cpu(), DataType.FLOAT16)), 0.02);
     }
 
+    /**
+     * Weights kept in float16 and widened per layer compute exactly what weights widened once at load
+     * compute (float16 → float32 is exact), for logits and for attribution gradients alike.
+     */
+    @Test
+    void float16ResidencyComputesExactlyAsWideningAtLoad() throws IOException {
+        Fixture f = Fixture.of("tiny-llama3-gqa");
+        Checkpoint f16 = Checkpoint.open(halfCopy(f, "F16"));
+        long[] ids = f.ids("prompt_ids");
+        try (CausalLM once = f16.load(new LoadOptions(ai.djl.Device.cpu(), DataType.FLOAT32, LoadOptions.Weights.COMPUTE));
+             CausalLM perLayer = f16.load(new LoadOptions(ai.djl.Device.cpu(), DataType.FLOAT32, LoadOptions.Weights.FLOAT16))) {
+            assertEquals(DataType.FLOAT32, once.residentDtype());
+            assertEquals(DataType.FLOAT16, perLayer.residentDtype());
+            float[][] a = once.sequenceLogits(ids);
+            float[][] b = perLayer.sequenceLogits(ids);
+            for (int t = 0; t < a.length; t++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(a[t], b[t], 0f, "position " + t);
+            }
+            long[] response = java.util.Arrays.copyOf(ids, 3);
+            float[][] ga = new io.github.instructshift.attribution.GradientAttributor(once).attribute(ids, response);
+            float[][] gb = new io.github.instructshift.attribution.GradientAttributor(perLayer).attribute(ids, response);
+            for (int n = 0; n < ga.length; n++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(ga[n], gb[n], 0f, "prompt row " + n);
+            }
+        }
+        assertEquals(LoadOptions.Weights.FLOAT16, LoadOptions.parse("cpu", "float32", "float16").weights());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("cpu", "float32", "bf8"))
+                .getMessage().contains("bf8"));
+    }
+
     private static void assertLogitsClose(Fixture f, CausalLM lm, double relative) {
         try (lm; NDManager m = NDManager.newBaseManager("PyTorch")) {
             float[][] ours = lm.sequenceLogits(f.ids("prompt_ids"));
