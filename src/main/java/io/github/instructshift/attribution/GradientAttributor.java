@@ -74,6 +74,20 @@ public final class GradientAttributor {
         int p = promptIds.length;
         int r = responseIds.length;
         long[] sequence = sequence(promptIds, responseIds);
+        if (lm.residentDtype() != lm.dtype()) {
+            // an autograd graph over all layers would keep every widened layer alive (a 7B model in float32);
+            // the layer-by-layer VJP at full length, one token per pass, is the same method within one layer's memory
+            float[][] scores = new float[p - 1][r];
+            for (int m = 0; m < r; m++) {
+                try (NDManager scope = lm.manager().newSubManager()) {
+                    float[] row = chunk(scope, sequence, p, responseIds, m, 1, sequence.length);
+                    for (int n = 0; n < p - 1; n++) {
+                        scores[n][m] = row[n];
+                    }
+                }
+            }
+            return scores;
+        }
         int vocab = lm.config().vocabSize();
         float[][] scores = new float[p - 1][r];
         for (int m = 0; m < r; m++) {
@@ -114,7 +128,10 @@ public final class GradientAttributor {
 
     /** Scores of response tokens first … first+count−1, row-major {@code [count, p − 1]}. */
     private float[] chunk(NDManager scope, long[] sequence, int p, long[] response, int first, int count) {
-        int length = p + first + count - 1;                  // the last position this chunk reads, plus one
+        return chunk(scope, sequence, p, response, first, count, p + first + count - 1);  // cut after its last read
+    }
+
+    private float[] chunk(NDManager scope, long[] sequence, int p, long[] response, int first, int count, int length) {
         int firstRead = p + first - 1;
         int vocab = lm.config().vocabSize();
         long[] ids = java.util.Arrays.copyOf(sequence, length);
