@@ -1,12 +1,10 @@
 package io.github.instructshift.attribution;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.github.instructshift.model.CausalLM;
 import io.github.instructshift.model.ModelConfig;
 import io.github.instructshift.model.Tensors;
@@ -154,18 +152,9 @@ public final class GradientAttributor {
 
     /** ∂p(y_b)/∂h_b for each row b of final hidden states {@code [count, d]}: rows do not interact, so one backward. */
     private NDArray probabilityGradient(NDArray rows, NDArray targetMask) {
-        NDManager owner = rows.getManager();
-        try (NDManager scope = owner.newSubManager();
-             GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-            NDArray leaf = Tensors.copy(rows);
-            leaf.attach(scope);
-            leaf.setRequiresGradient(true);
-            NDArray probs = lm.unembed(leaf).toType(DataType.FLOAT32, false).softmax(-1);
-            collector.backward(probs.mul(targetMask).sum());
-            NDArray gradient = Tensors.copy(leaf.getGradient()).toType(DataType.FLOAT32, false);
-            gradient.attach(owner);
-            return gradient;
-        }
+        NDArray gradient = lm.unembedGradient(rows,
+                logits -> logits.toType(DataType.FLOAT32, false).softmax(-1).mul(targetMask).sum());
+        return gradient.getDataType() == DataType.FLOAT32 ? gradient : gradient.toType(DataType.FLOAT32, false);
     }
 
     /** Σ_d gradient × embedding over the prompt rows after BOS: {@code [batch, p − 1]}. */

@@ -647,17 +647,26 @@ public final class CausalLM implements AutoCloseable {
      * {@code [batch, tokens, d_model]}, so it can unembed only the positions it needs.
      */
     public NDArray hiddenGradient(NDArray embeddings, Function<NDArray, NDArray> objective) {
-        return gradient(embeddings, objective);
+        return gradient(embeddings, input -> objective.apply(hidden(input, null)));
     }
 
-    private NDArray gradient(NDArray embeddings, Function<NDArray, NDArray> objective) {
-        NDManager m = embeddings.getManager();
+    /**
+     * The gradient of a scalar {@code objective} of the logits with respect to final hidden states
+     * {@code hidden} (e.g. a few read rows {@code [rows, d_model]}): the lm_head's part of a backward pass.
+     */
+    public NDArray unembedGradient(NDArray hidden, Function<NDArray, NDArray> objective) {
+        return gradient(hidden, input -> objective.apply(unembed(input)));
+    }
+
+    /** ∂ f(at)/∂ at for a scalar f, in {@code at}'s manager; the graph lives in a scope closed on return. */
+    private NDArray gradient(NDArray at, Function<NDArray, NDArray> f) {
+        NDManager m = at.getManager();
         try (NDManager scope = m.newSubManager();
              GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-            NDArray input = Tensors.copy(embeddings);
+            NDArray input = Tensors.copy(at);
             input.attach(scope);
             input.setRequiresGradient(true);
-            NDArray value = objective.apply(hidden(input, null));
+            NDArray value = f.apply(input);
             if (value.getShape().size() != 1) {
                 throw new IllegalArgumentException("the objective must be a scalar, got shape " + value.getShape());
             }
