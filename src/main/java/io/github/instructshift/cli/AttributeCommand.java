@@ -17,6 +17,8 @@ import io.github.instructshift.attribution.PieceIds;
 import io.github.instructshift.attribution.PromptAttributor;
 import io.github.instructshift.attribution.PromptFiles;
 import io.github.instructshift.attribution.ResultStore;
+import io.github.instructshift.attribution.Shard;
+import io.github.instructshift.attribution.ShardMerge;
 import io.github.instructshift.data.DataFormatException;
 import io.github.instructshift.data.PaperDatasets;
 import io.github.instructshift.data.PromptRecord;
@@ -136,6 +138,17 @@ public final class AttributeCommand implements Callable<Integer> {
                     + "allows (default ${DEFAULT-VALUE}); speed and memory only, the scores do not change (see bench attribution)")
     int copies;
 
+    @Option(names = "--shard", paramLabel = "i/N",
+            description = "only slice i of N (0-based) of the selected prompts: prompt k goes to shard k mod N; "
+                    + "each shard writes its own --out, recorded in its run.json; merge them with --merge-shards")
+    String shardText;
+
+    @Option(names = "--merge-shards", paramLabel = "DIR", split = ",", arity = "1..*",
+            description = "the --out folders of all N shards of this run (same settings otherwise): their results are "
+                    + "checked (no overlap, none missing, same settings, weights and prompt selection) and copied into "
+                    + "--out, whose tables then equal a single run's; no model is loaded when every result is there")
+    List<Path> mergeShards;
+
     @Option(names = "--no-raw", description = "leave the raw attribution matrix out of the stored results (smaller files)")
     boolean noRaw;
 
@@ -155,6 +168,10 @@ public final class AttributeCommand implements Callable<Integer> {
 
     static final String PAIRED = "paired";
     static final String PAIRED_CSV = "paired.csv";
+    static final String SUMMARY = "summary.json";
+
+    private Shard shard;
+    private List<String> selection;
 
     private record Member(ModelRole role, Path dir, Checkpoint checkpoint, String name) {}
 
@@ -172,6 +189,11 @@ public final class AttributeCommand implements Callable<Integer> {
         List<AttributionPrompt> prompts;
         PromptFormat promptFormat;
         try {
+            shard = shardText == null ? null : Shard.parse(shardText);
+            if (shard != null && mergeShards != null) {
+                throw new IllegalArgumentException("--shard and --merge-shards exclude each other: run the shards, "
+                        + "then merge them into a new --out");
+            }
             if (maxNewTokens < 1) {
                 throw new IllegalArgumentException("--max-new-tokens must be >= 1, got " + maxNewTokens);
             }
@@ -184,6 +206,14 @@ public final class AttributeCommand implements Callable<Integer> {
             promptFormat = format.format();
             model.loadOptions();           // a bad --device/--dtype fails before any work
             prompts = prompts();
+            selection = prompts.stream().map(AttributionPrompt::id).toList();
+            if (shard != null) {
+                prompts = shard.slice(prompts);
+                if (prompts.isEmpty()) {
+                    throw new IllegalArgumentException("shard " + shard + " of " + selection.size()
+                            + " prompts is empty: use fewer shards");
+                }
+            }
             members = members();
             if (paired) {
                 checkPairable(members);
@@ -208,6 +238,11 @@ public final class AttributeCommand implements Callable<Integer> {
             } catch (IllegalArgumentException | AttributionException e) {
                 return fail(Main.message(e));
             }
+            try {
+                mergeShards(members);
+            } catch (AttributionException e) {
+                return fail(Main.message(e));
+            }
             lock.previousHolder().ifPresent(h -> stderr.println("note: " + out + " was last held by " + h
                     + ", which ended without releasing it (killed?); taken over"));
             for (Path leftover : lock.removeTempFiles()) {
@@ -217,6 +252,21 @@ public final class AttributeCommand implements Callable<Integer> {
         } catch (IOException e) {
             return fail("cannot write the results in " + out + ": " + Main.message(e));
         }
+    }
+
+    /** --merge-shards: the shards' results into --out ({@link ShardMerge}), before the run finds them done. */
+    private void mergeShards(List<Member> members) throws IOException {
+        if (mergeShards == null) {
+            return;
+        }
+        ShardMerge.Merged merged = ShardMerge.merge(mergeShards, out, new ShardMerge.Expected(
+                new ObjectMapper().valueToTree(manifest(members)), fingerprints(members), selection,
+                members.stream().map(m -> RESULTS + "/" + m.role().label()).toList(),
+                List.of(PAIRED + "/" + AttributionRun.forcedLabel(ModelRole.BASE, ModelRole.TUNED),
+                        PAIRED + "/" + AttributionRun.forcedLabel(ModelRole.TUNED, ModelRole.BASE))),
+                MANIFEST, SUMMARY);
+        stderr.println("merged " + merged.shards() + " shards into " + out + " (results per folder: "
+                + merged.copied() + ")");
     }
 
     /** The phases, then the outputs; the caller holds the lock on {@code --out}. */
@@ -526,6 +576,9 @@ public final class AttributeCommand implements Callable<Integer> {
         m.put("max_new_tokens", maxNewTokens);
         m.put("dtype", model.loadOptions().dtype().toString());
         m.put("keep_raw", !noRaw);
+        if (shard != null) {
+            m.put(ShardMerge.FIELD, ShardMerge.describe(shard, selection));
+        }
         return m;
     }
 
@@ -539,10 +592,7 @@ public final class AttributeCommand implements Callable<Integer> {
     private void checkManifest(List<Member> members) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode wanted = json.valueToTree(manifest(members));
-        ObjectNode fingerprints = json.createObjectNode();
-        for (Member m : members) {
-            fingerprints.set(m.role().label(), CheckpointFingerprint.of(m.dir()).toJson());
-        }
+        ObjectNode fingerprints = fingerprints(members);
         Path file = out.resolve(MANIFEST);
         if (!Files.isRegularFile(file)) {
             wanted.set(FINGERPRINTS, fingerprints);
@@ -592,6 +642,14 @@ public final class AttributeCommand implements Callable<Integer> {
                         + "checkpoint the run began with, or write to another --out");
             }
         }
+    }
+
+    private static ObjectNode fingerprints(List<Member> members) {
+        ObjectNode fingerprints = new ObjectMapper().createObjectNode();
+        for (Member m : members) {
+            fingerprints.set(m.role().label(), CheckpointFingerprint.of(m.dir()).toJson());
+        }
+        return fingerprints;
     }
 
     /** {@code paired.csv}: one row per prompt and response source, its score under each model. */
@@ -668,7 +726,7 @@ public final class AttributeCommand implements Callable<Integer> {
             p.put("sets", psets);
             s.put("paired", p);
         }
-        AtomicFiles.writeString(out.resolve("summary.json"),
+        AtomicFiles.writeString(out.resolve(SUMMARY),
                 new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(s));
     }
 

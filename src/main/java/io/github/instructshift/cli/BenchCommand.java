@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
  * {@code synthetic} writes a random checkpoint of any shape (a 7B-shaped layer by default) to run them on.
  * Benchmarks are commands, never timed unit tests.
  */
-@Command(name = "bench", description = "Measure load time, forward and generation tokens/s against raw DJL matmul; "
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure load time, forward and generation tokens/s against raw DJL matmul; "
         + "subcommands time the analyses against their baselines.",
         subcommands = {BenchAttributionCommand.class, BenchHeadsCommand.class, BenchFfnCommand.class,
                 BenchSyntheticCommand.class})

@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
  * the task and linguistic-level shares, and measures how far the top-R subspaces rotated. Writes
  * CSVs (components, labels, runs, shares, shares_by_group, rotation, rotation_pairs) and NOTICE.txt.
  */
-@Command(name = "ffn", description = "FFN concepts of a base and a tuned model: PCA, word labels, task shares and subspace rotation.")
+@Command(name = "ffn", mixinStandardHelpOptions = true, description = "FFN concepts of a base and a tuned model: PCA, word labels, task shares and subspace rotation.")
 public final class FfnCommand implements Callable<Integer> {
     /** The defaults: the paper's settings, the one definition the notebooks read too. */
     private static final FfnSettings PAPER = FfnSettings.paper();

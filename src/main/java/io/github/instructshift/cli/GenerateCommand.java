@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code instruct-shift generate}: a greedy continuation of one prompt. */
-@Command(name = "generate", description = "Greedy continuation of a prompt (KV cache, stops at EOS).")
+@Command(name = "generate", mixinStandardHelpOptions = true, description = "Greedy continuation of a prompt (KV cache, stops at EOS).")
 public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;

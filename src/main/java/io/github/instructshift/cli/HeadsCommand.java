@@ -35,7 +35,7 @@ import java.util.concurrent.Callable;
  * pairs per quarter of the depth, and ranks heads by how far tuning moved them. Writes CSV files to
  * {@code --out} (all of them or none: they are written to a temporary folder and moved in at the end).
  */
-@Command(name = "heads", description = "Attention heads as word-word pairs: which relations instruction tuning adds (weights only).")
+@Command(name = "heads", mixinStandardHelpOptions = true, description = "Attention heads as word-word pairs: which relations instruction tuning adds (weights only).")
 public final class HeadsCommand implements Callable<Integer> {
     /** The defaults: the paper's settings, the one definition the notebooks read too. */
     private static final HeadsOptions PAPER = HeadsOptions.paper();

@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code instruct-shift info --model DIR}: family, sizes, dtype and parameter count, from headers only. */
-@Command(name = "info", description = "Show a checkpoint's family, sizes, stored dtype and parameter count.")
+@Command(name = "info", mixinStandardHelpOptions = true, description = "Show a checkpoint's family, sizes, stored dtype and parameter count.")
 public final class InfoCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;

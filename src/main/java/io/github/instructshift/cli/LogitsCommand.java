@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code instruct-shift logits}: the prompt's logits as a safetensors file. */
-@Command(name = "logits", description = "Write the [prompt_len, vocab] float32 logits of a prompt under the name 'logits'.")
+@Command(name = "logits", mixinStandardHelpOptions = true, description = "Write the [prompt_len, vocab] float32 logits of a prompt under the name 'logits'.")
 public final class LogitsCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;

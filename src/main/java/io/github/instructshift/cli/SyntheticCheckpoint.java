@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 /**
  * A random Llama-family checkpoint of any shape, written to disk so the real loader and engine can be
  * benchmarked at 7B scale without a 7B download: {@code config.json}, {@code generation_config.json} and
- * float32 safetensors in shards (embedding, head, one per layer) with {@code model.safetensors.index.json},
+ * float32 (or float16 / bfloat16) safetensors in shards (embedding, head, one per layer) with {@code model.safetensors.index.json},
  * so no more than one shard is ever in the Java heap. Weights are uniform with std 0.02, norms 1.
  * There is no tokenizer: it serves benchmarks that work on token ids.
  */
@@ -30,6 +30,11 @@ final class SyntheticCheckpoint {
     private SyntheticCheckpoint() {}
 
     static void write(Path dir, Shape s, long seed) throws IOException {
+        write(dir, s, seed, "F32");
+    }
+
+    /** As {@link #write(Path, Shape, long)}, stored as {@code dtype} ({@code F32}, {@code F16} or {@code BF16}). */
+    static void write(Path dir, Shape s, long seed, String dtype) throws IOException {
         if (s.hidden() % s.heads() != 0 || s.heads() % s.kvHeads() != 0) {
             throw new IllegalArgumentException("hidden size " + s.hidden() + " must divide into " + s.heads()
                     + " heads, and the heads into " + s.kvHeads() + " kv heads");
@@ -52,7 +57,7 @@ final class SyntheticCheckpoint {
         config.put("tie_word_embeddings", false);
         config.put("bos_token_id", 1);
         config.put("eos_token_id", 2);
-        config.put("torch_dtype", "float32");
+        config.put("torch_dtype", switch (dtype) { case "F16" -> "float16"; case "BF16" -> "bfloat16"; default -> "float32"; });
         json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("config.json").toFile(), config);
         ObjectNode generation = json.createObjectNode();
         generation.put("bos_token_id", 1);
@@ -63,11 +68,11 @@ final class SyntheticCheckpoint {
         int d = s.hidden();
         int kv = s.kvHeads() * (d / s.heads());
         Map<String, String> weightMap = new LinkedHashMap<>();
-        shard(dir, "embed.safetensors", weightMap, Map.of("model.embed_tokens.weight", random(rng, s.vocab(), d)));
+        shard(dir, "embed.safetensors", dtype, weightMap, Map.of("model.embed_tokens.weight", random(rng, s.vocab(), d)));
         Map<String, SafetensorsWriter.Tensor> head = new LinkedHashMap<>();
         head.put("lm_head.weight", random(rng, s.vocab(), d));
         head.put("model.norm.weight", ones(d));
-        shard(dir, "head.safetensors", weightMap, head);
+        shard(dir, "head.safetensors", dtype, weightMap, head);
         for (int layer = 0; layer < s.layers(); layer++) {
             String p = "model.layers." + layer + ".";
             Map<String, SafetensorsWriter.Tensor> t = new LinkedHashMap<>();
@@ -80,18 +85,18 @@ final class SyntheticCheckpoint {
             t.put(p + "mlp.gate_proj.weight", random(rng, s.ffn(), d));
             t.put(p + "mlp.up_proj.weight", random(rng, s.ffn(), d));
             t.put(p + "mlp.down_proj.weight", random(rng, d, s.ffn()));
-            shard(dir, String.format("layer-%03d.safetensors", layer), weightMap, t);
+            shard(dir, String.format("layer-%03d.safetensors", layer), dtype, weightMap, t);
         }
         ObjectNode index = json.createObjectNode();
-        index.putObject("metadata").put("total_size", 4L * s.parameters());
+        index.putObject("metadata").put("total_size", (dtype.equals("F32") ? 4L : 2L) * s.parameters());
         ObjectNode map = index.putObject("weight_map");
         weightMap.forEach(map::put);
         json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("model.safetensors.index.json").toFile(), index);
     }
 
-    private static void shard(Path dir, String name, Map<String, String> weightMap,
+    private static void shard(Path dir, String name, String dtype, Map<String, String> weightMap,
                               Map<String, SafetensorsWriter.Tensor> tensors) throws IOException {
-        SafetensorsWriter.write(dir.resolve(name), tensors);
+        SafetensorsWriter.write(dir.resolve(name), tensors, dtype);
         tensors.keySet().forEach(k -> weightMap.put(k, name));
     }
 

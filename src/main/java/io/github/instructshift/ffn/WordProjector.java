@@ -84,11 +84,14 @@ public final class WordProjector implements AutoCloseable {
                 NDList chunks = new NDList();
                 for (int start = 0; start < kept.size(); start += CHUNK) {
                     int end = Math.min(kept.size(), start + CHUNK);
+                    // each chunk's gathers and running sums die with its own manager: kept in `work`, they held
+                    // several copies of [words, d_model] at once (a 7B pair with 26,000 words hit 24 GB here)
+                    try (NDManager chunk = work.newSubManager()) {
                     int maxLen = 0;
                     for (int i = start; i < end; i++) {
                         maxLen = Math.max(maxLen, ids.get(i).length);
                     }
-                    NDArray sum = work.zeros(new Shape(end - start, d));
+                    NDArray sum = chunk.zeros(new Shape(end - start, d));
                     float[] counts = new float[end - start];
                     for (int pos = 0; pos < maxLen; pos++) {
                         long[] col = new long[end - start];
@@ -105,12 +108,16 @@ public final class WordProjector implements AutoCloseable {
                                 counts[i - start]++;
                             }
                         }
-                        NDArray gathered = e.get(new NDIndex("{}", work.create(col)));
-                        sum = sum.add(gathered.mul(work.create(mask).reshape(end - start, 1)));
+                        NDArray gathered = e.get(new NDIndex("{}", chunk.create(col)));
+                        gathered.attach(chunk);
+                        sum = sum.add(gathered.mul(chunk.create(mask).reshape(end - start, 1)));
                     }
-                    NDArray mean = sum.div(work.create(counts).reshape(end - start, 1));
+                    NDArray mean = sum.div(chunk.create(counts).reshape(end - start, 1));
                     NDArray norm = mean.norm(new int[] {1}, true).maximum(1e-12f);
-                    chunks.add(mean.div(norm));
+                    NDArray unit = mean.div(norm);
+                    unit.attach(work);
+                    chunks.add(unit);
+                    }
                 }
                 matrix = NDArrays_concat(chunks);
                 matrix.attach(own);

@@ -9,6 +9,7 @@ import io.github.instructshift.testing.Fixture;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,6 +90,24 @@ class BenchCommandTest {
         assertEquals(expected, r.get("parameters").asLong());
         JsonNode ffn = json("bench", "ffn", "--model", dir.toString(), "--layer", "1", "--r", "4", "--json");
         assertEquals("48 x 32", ffn.get("layer_shape").asText());
+    }
+
+    @Test
+    void syntheticCheckpointIn16BitsWithATokenizer() throws Exception {
+        Path dir = tmp.resolve("synthetic-f16");
+        Path tokenizer = Fixture.of("tiny-llama").dir();          // its vocabulary (600 pieces) fits --vocab 600
+        Output w = main("bench", "synthetic", "--out", dir.toString(), "--layers", "1", "--hidden", "32", "--ffn", "48",
+                "--heads", "4", "--vocab", "600", "--context", "64", "--dtype", "float16", "--tokenizer", tokenizer.toString());
+        assertEquals(0, w.rc(), w.err());
+        io.github.instructshift.model.Checkpoint c = io.github.instructshift.model.Checkpoint.open(dir);
+        assertEquals("F16", c.storedDtypes());
+        assertEquals(Files.readString(tokenizer.resolve("tokenizer.json")), Files.readString(dir.resolve("tokenizer.json")));
+        JsonNode r = json("bench", "attribution", "--model", dir.toString(), "--prompt-tokens", "4",
+                "--response-tokens", "2", "--repeats", "1", "--weights", "float16", "--json");
+        assertEquals("float16", r.get("weights_resident_as").asText());
+        Output bad = main("bench", "synthetic", "--out", tmp.resolve("bad").toString(), "--dtype", "int8");
+        assertEquals(2, bad.rc());
+        assertTrue(bad.err().contains("--dtype must be float32, float16 or bfloat16"), bad.err());
     }
 
     @Test
