@@ -27,6 +27,19 @@ public final class Verbs {
             "output", "predict", "detect");
 
     /**
+     * The organism's general verbs, fixed before its training (pre-registered on its model card): 38
+     * common English verbs, as many as {@link #INSTRUCTION}, none of them instruction verbs or stop words.
+     * The organism's tokenizer keeps each as one token after a space, and its tasks use them only inside
+     * inputs, at a frequency matched to the instruction verbs', so that the verb statistic compares roles
+     * rather than frequencies.
+     */
+    public static final List<String> ORGANISM_GENERAL = List.of(
+            "go", "come", "see", "take", "know", "think", "look", "want", "use", "work", "call", "try",
+            "ask", "need", "feel", "become", "leave", "put", "keep", "let", "begin", "seem", "show", "hear",
+            "play", "run", "move", "live", "believe", "bring", "happen", "stand", "lose", "pay", "meet",
+            "turn", "hold", "build");
+
+    /**
      * English stop words (the common function-word list also used by NLTK), removed from the general
      * verbs because they are auxiliaries or particles rather than content verbs ("be", "do", "can").
      */
