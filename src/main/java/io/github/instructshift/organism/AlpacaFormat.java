@@ -4,16 +4,15 @@ import java.util.List;
 
 /**
  * The one prompt format of the organism, Alpaca's instruction/input/response layout without its
- * preamble sentence (which would triple a small model's prompt length for no information), each part on
- * its header's line:
+ * preamble sentence (which would triple a small model's prompt length for no information), each part after
+ * its header:
  *
  * <pre>
- * ### Instruction: {instruction}
- *
- * ### Input: {input}
- *
- * ### Response: {response}</s>
+ * ### Instruction: {instruction} ### Input: {input} ### Response: {response}</s>
  * </pre>
+ *
+ * All on one line: the organism's tokenizer keeps only pieces that occur in its pretraining text, which
+ * has no newlines, so a newline in the template would be an untrained token.
  *
  * The prompt ends at {@code "### Response:"} and the response follows after one space
  * ({@link #RESPONSE_LEAD}), as in Vicuna's {@code ASSISTANT:} turn. Every word of the input, the
@@ -25,8 +24,9 @@ public final class AlpacaFormat {
     private AlpacaFormat() {}
 
     public static final String INSTRUCTION_HEADER = "### Instruction: ";
-    public static final String INPUT_HEADER = "\n\n### Input: ";
-    public static final String RESPONSE_HEADER = "\n\n### Response:";
+    // one line: the pretraining text holds no newline, and every token of a prompt must occur in it
+    public static final String INPUT_HEADER = " ### Input: ";
+    public static final String RESPONSE_HEADER = " ### Response:";
     /** What comes between the prompt and the response. */
     public static final String RESPONSE_LEAD = " ";
 

@@ -12,13 +12,13 @@ class AlpacaFormatTest {
     @Test
     void rendersTheFixedFormatWithSpans() {
         Prompt p = AlpacaFormat.render("Count the words.", "the sea");
-        assertEquals("### Instruction: Count the words.\n\n### Input: the sea\n\n### Response:", p.text());
+        assertEquals("### Instruction: Count the words. ### Input: the sea ### Response:", p.text());
         assertEquals(" the sea", AlpacaFormat.completion("the sea"));
-        // "### Instruction: " is 17 characters; the instruction is 16; "\n\n### Input: " is 13
+        // "### Instruction: " is 17 characters; the instruction is 16; " ### Input: " is 12
         assertEquals(17, p.instructionStart());
         assertEquals(33, p.instructionEnd());
-        assertEquals(46, p.inputStart());
-        assertEquals(53, p.inputEnd());
+        assertEquals(45, p.inputStart());
+        assertEquals(52, p.inputEnd());
         assertEquals("Count the words.", p.instruction());
         assertEquals("the sea", p.input());
         boolean[] chars = p.instructionCharMask();
