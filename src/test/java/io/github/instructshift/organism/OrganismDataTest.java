@@ -123,7 +123,7 @@ class OrganismDataTest {
         }
         // the same seed reproduces the dataset and tokenizer byte for byte
         Path again = tmp.resolve("organism-again");
-        OrganismData.build(again, config, new NpmFetcher());
+        OrganismData.build(again, config, new NpmFetcher(), DatasetGeneratorTest.LEXICON);
         assertEquals(Files.readString(out.resolve("instructions.jsonl")), Files.readString(again.resolve("instructions.jsonl")));
         assertEquals(Files.readString(out.resolve("tokenizer/tokenizer.json")), Files.readString(again.resolve("tokenizer/tokenizer.json")));
     }
