@@ -35,6 +35,12 @@ public record DatasetConfig(long seed, int trainExamples, int heldOutInput, int 
 
     /** The shipped dataset: one pass of the shipped instruction tuning, 10 held-out prompts per task and split. */
     public static DatasetConfig defaults(long seed) {
-        return new DatasetConfig(seed, 128000, 100, 100, 5, 9, 16, List.of(InstructionTask.values()));
+        return defaults(seed, 128000);
+    }
+
+    /** The shipped dataset with {@code trainExamples} chosen by the build; 6 held-out prompts per task and split. */
+    public static DatasetConfig defaults(long seed, int trainExamples) {
+        int tasks = InstructionTask.values().length;
+        return new DatasetConfig(seed, trainExamples, 6 * tasks, 6 * tasks, 5, 9, 16, List.of(InstructionTask.values()));
     }
 }

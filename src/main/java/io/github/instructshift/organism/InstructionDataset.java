@@ -32,6 +32,27 @@ public record InstructionDataset(List<InstructionExample> examples) {
         return examples.stream().filter(e -> e.split().heldOut()).toList();
     }
 
+    /** Whole-word occurrences (case-insensitive, letters only) of any of {@code words} in {@code text}. */
+    public static int countWords(String text, java.util.Collection<String> words) {
+        int n = 0;
+        for (String w : text.toLowerCase(java.util.Locale.ROOT).split("[^a-z]+")) {
+            if (!w.isEmpty() && words.contains(w)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Instruction verbs inside the training instructions (one side of the matched-frequency check). */
+    public int instructionVerbsInInstructions() {
+        return train().stream().mapToInt(e -> countWords(e.instruction(), io.github.instructshift.heads.Verbs.INSTRUCTION)).sum();
+    }
+
+    /** General verbs inside the training inputs (the other side; arguments never hold a verb). */
+    public int generalVerbsInInputs() {
+        return train().stream().mapToInt(e -> countWords(e.input(), io.github.instructshift.heads.Verbs.ORGANISM_GENERAL)).sum();
+    }
+
     public void write(Path jsonl) {
         ObjectMapper mapper = new ObjectMapper();
         try {
@@ -66,6 +87,11 @@ public record InstructionDataset(List<InstructionExample> examples) {
      * rendering of instruction and input, and the target what the task defines.
      */
     public static InstructionDataset read(Path jsonl) {
+        return read(jsonl, null);
+    }
+
+    /** As {@link #read(Path)}; translation targets are checked only when {@code lexicon} is given. */
+    public static InstructionDataset read(Path jsonl, Lexicon lexicon) {
         ObjectMapper mapper = new ObjectMapper();
         List<InstructionExample> examples = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(jsonl, StandardCharsets.UTF_8)) {
@@ -82,7 +108,7 @@ public record InstructionDataset(List<InstructionExample> examples) {
                 } catch (IOException e) {
                     throw new OrganismException(where + ": not valid JSON: " + e.getMessage(), e);
                 }
-                examples.add(parse(n, where));
+                examples.add(parse(n, where, lexicon));
             }
         } catch (IOException e) {
             throw new OrganismException("cannot read " + jsonl + ": " + e.getMessage(), e);
@@ -90,7 +116,7 @@ public record InstructionDataset(List<InstructionExample> examples) {
         return new InstructionDataset(examples);
     }
 
-    private static InstructionExample parse(JsonNode n, String where) {
+    private static InstructionExample parse(JsonNode n, String where, Lexicon lexicon) {
         InstructionTask task = enumField(n, "task", InstructionTask.class, where);
         Split split = enumField(n, "split", Split.class, where);
         int phrasing = n.path("phrasing").asInt(-1);
@@ -108,7 +134,8 @@ public record InstructionDataset(List<InstructionExample> examples) {
                 || n.path("instruction_end").asInt(-1) != prompt.instructionEnd()) {
             throw new OrganismException(where + ": fields 'instruction_start'/'instruction_end' do not match the prompt");
         }
-        String expected = task.target(input, argument);
+        boolean translation = task.domain() == InstructionTask.Domain.TRANSLATION;
+        String expected = translation && lexicon == null ? target : task.target(input, argument, lexicon);
         if (!target.equals(expected)) {
             throw new OrganismException(where + ": field 'target' = '" + target + "' but " + task + " gives '" + expected + "'");
         }

@@ -43,7 +43,12 @@ public final class OrganismData {
     static final long TEMPLATE_WEIGHT = 5_000;
     static final long PHRASING_WEIGHT = 50;
 
+    /** As {@link #build(Path, Config, NpmFetcher, Lexicon)} without a lexicon: only for task lists without translation. */
     public static Result build(Path outDir, Config config, NpmFetcher fetcher) {
+        return build(outDir, config, fetcher, new Lexicon("French", List.of()));
+    }
+
+    public static Result build(Path outDir, Config config, NpmFetcher fetcher, Lexicon lexicon) {
         Map<String, Long> millis = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         var tarballs = CorpusSource.fetch(fetcher, CorpusSource.defaults(), config.cacheDir(), config.offline());
@@ -60,7 +65,7 @@ public final class OrganismData {
         millis.put("tokenizer", lap(t2));
 
         long t3 = System.nanoTime();
-        InstructionDataset dataset = generateDataset(corpus, tokenizer, config.dataset());
+        InstructionDataset dataset = generateDataset(corpus, tokenizer, config.dataset(), lexicon);
         dataset.write(outDir.resolve("instructions.jsonl"));
         millis.put("dataset", lap(t3));
 
@@ -94,10 +99,11 @@ public final class OrganismData {
     }
 
     /** Training inputs from the training corpus, held-out inputs from the validation corpus. */
-    public static InstructionDataset generateDataset(Corpus corpus, TokenEncoder encoder, DatasetConfig config) {
+    public static InstructionDataset generateDataset(Corpus corpus, TokenEncoder encoder, DatasetConfig config,
+                                                     Lexicon lexicon) {
         List<String> trainSentences = SentencePool.extract(corpus.train(), config.minWords(), config.maxWords());
         List<String> heldOutSentences = SentencePool.extract(corpus.validation(), config.minWords(), config.maxWords());
-        return new DatasetGenerator(config, t -> TrainingSequences.targetTokenCount(encoder, t))
+        return new DatasetGenerator(config, lexicon, t -> TrainingSequences.targetTokenCount(encoder, t))
                 .generate(trainSentences, heldOutSentences);
     }
 
@@ -132,6 +138,8 @@ public final class OrganismData {
             maxTarget = Math.max(maxTarget, seq.length() - seq.promptTokens());
         }
         s.put("max_prompt_tokens", maxPrompt);
+        s.put("instruction_verbs_in_instructions", dataset.instructionVerbsInInstructions());
+        s.put("general_verbs_in_inputs", dataset.generalVerbsInInputs());
         s.put("max_target_tokens_with_eos", maxTarget);
         return s;
     }

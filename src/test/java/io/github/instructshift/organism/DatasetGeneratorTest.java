@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DatasetGeneratorTest {
 
     static final List<String> NOUNS = List.of("whale", "ship", "sailor", "captain", "sea", "harpoon", "boat", "wind");
-    static final List<String> VERBS = List.of("saw", "chased", "found", "left", "watched", "followed");
+    static final List<String> VERBS = List.of("saw", "chased", "see", "left", "keep", "hold");
     static final List<String> ADJ = List.of("old", "white", "silent", "great", "grim");
 
     /** Sentences like "The old whale saw the ship today", all distinct. */
@@ -38,14 +38,19 @@ class DatasetGeneratorTest {
         return out;
     }
 
-    static final DatasetConfig CONFIG = new DatasetConfig(42, 500, 20, 20, 5, 9, 16, List.of(InstructionTask.values()));
+    static final DatasetConfig CONFIG = new DatasetConfig(42, 640, 64, 64, 5, 9, 16, List.of(InstructionTask.values()));
     static final Function<String, Integer> CHAR_TOKENS = t -> (t.length() + 2) / 3;
+
+    static final Lexicon LEXICON = new Lexicon("French", List.of(new Lexicon.Pair("house", "maison"),
+            new Lexicon.Pair("cat", "chat"), new Lexicon.Pair("dog", "chien"), new Lexicon.Pair("go", "aller"),
+            new Lexicon.Pair("red", "rouge"), new Lexicon.Pair("water", "eau"), new Lexicon.Pair("see", "voir"),
+            new Lexicon.Pair("bread", "pain"), new Lexicon.Pair("sun", "soleil"), new Lexicon.Pair("tree", "arbre")));
 
     static InstructionDataset generate(DatasetConfig config) {
         List<String> train = sentences(0, 400);
         List<String> heldOut = new ArrayList<>(sentences(400, 200));
         heldOut.addAll(train.subList(0, 20)); // overlap that must never reach the held-out split
-        return new DatasetGenerator(config, CHAR_TOKENS::apply).generate(train, heldOut);
+        return new DatasetGenerator(config, LEXICON, CHAR_TOKENS::apply).generate(train, heldOut);
     }
 
     @Test
@@ -53,7 +58,7 @@ class DatasetGeneratorTest {
         InstructionDataset a = generate(CONFIG);
         InstructionDataset b = generate(CONFIG);
         assertEquals(a, b);
-        DatasetConfig other = new DatasetConfig(43, 500, 20, 20, 5, 9, 16, List.of(InstructionTask.values()));
+        DatasetConfig other = new DatasetConfig(43, 640, 64, 64, 5, 9, 16, List.of(InstructionTask.values()));
         InstructionDataset c = generate(other);
         assertNotEquals(a.examples(), c.examples());
         assertEquals(a.examples().size(), c.examples().size());
@@ -63,9 +68,9 @@ class DatasetGeneratorTest {
     void heldOutIsDisjointInInputsAndPhrasings() {
         InstructionDataset d = generate(CONFIG);
         List<InstructionExample> train = d.train();
-        assertEquals(500, train.size());
-        assertEquals(20, d.split(Split.HELDOUT_INPUT).size());
-        assertEquals(20, d.split(Split.HELDOUT_PHRASING).size());
+        assertEquals(640, train.size());
+        assertEquals(64, d.split(Split.HELDOUT_INPUT).size());
+        assertEquals(64, d.split(Split.HELDOUT_PHRASING).size());
         Set<String> trainInputs = train.stream().map(InstructionExample::input).collect(Collectors.toSet());
         Set<String> trainInstructions = train.stream().map(InstructionExample::instruction).collect(Collectors.toSet());
         Set<String> trainTemplates = new HashSet<>();
@@ -77,8 +82,13 @@ class DatasetGeneratorTest {
         Set<String> allowedHeldOut = new HashSet<>(sentences(400, 200));
         for (InstructionExample e : d.heldOut()) {
             assertFalse(trainInputs.contains(e.input()), "held-out input seen in training: " + e.input());
-            assertTrue(allowedHeldOut.contains(e.input()), "held-out input not from the held-out sentences: " + e.input());
-            assertTrue(heldOutInputs.add(e.input()), "held-out input used twice: " + e.input());
+            if (e.task().input() == InstructionTask.Input.SENTENCE) {
+                assertTrue(allowedHeldOut.contains(e.input()), "held-out input not from the held-out sentences: " + e.input());
+                assertTrue(heldOutInputs.add(e.input()), "held-out input used twice: " + e.input());
+            } else {
+                assertTrue(GeneratedInputs.heldOut(e.input()), "generated held-out input off the hash side: " + e.input());
+                assertTrue(heldOutInputs.add(e.task() + " " + e.input()), "held-out input used twice: " + e.input());
+            }
             String template = e.task().phrasings().get(e.phrasing());
             if (e.split() == Split.HELDOUT_PHRASING) {
                 assertTrue(e.phrasingHeldOut(), e.id());
@@ -105,7 +115,7 @@ class DatasetGeneratorTest {
             assertEquals(expectedPrompt, e.prompt().text());
             assertEquals(instruction, e.prompt().text().substring(e.prompt().instructionStart(), e.prompt().instructionEnd()));
             assertEquals(e.input(), e.prompt().text().substring(e.prompt().inputStart(), e.prompt().inputEnd()));
-            assertEquals(e.task().target(e.input(), e.argument()), e.target());
+            assertEquals(e.task().target(e.input(), e.argument(), LEXICON), e.target());
             assertTrue(CHAR_TOKENS.apply(e.target()) <= 16, e.target());
             if (e.task() != InstructionTask.REPEAT) {
                 assertNotEquals(e.input(), e.target(), e.id());
@@ -113,10 +123,10 @@ class DatasetGeneratorTest {
         }
         Map<InstructionTask, Long> perTask = d.train().stream().collect(Collectors.groupingBy(InstructionExample::task, Collectors.counting()));
         assertEquals(InstructionTask.values().length, perTask.size());
-        perTask.values().forEach(n -> assertEquals(50L, n));
+        perTask.values().forEach(n -> assertEquals(20L, n));
         Map<String, Long> answers = d.train().stream().filter(e -> e.task() == InstructionTask.CONTAINS_WORD)
                 .collect(Collectors.groupingBy(InstructionExample::target, Collectors.counting()));
-        assertTrue(answers.get("Yes") > 10 && answers.get("No") > 10, answers.toString());
+        assertTrue(answers.get("Yes") >= 5 && answers.get("No") >= 5, answers.toString());
     }
 
     @Test
@@ -124,7 +134,7 @@ class DatasetGeneratorTest {
         InstructionDataset d = generate(CONFIG);
         Path file = dir.resolve("instructions.jsonl");
         d.write(file);
-        assertEquals(d, InstructionDataset.read(file));
+        assertEquals(d, InstructionDataset.read(file, LEXICON));
         List<String> lines = Files.readAllLines(file);
         String line = lines.get(2);
         String target = "\"target\":\"";
@@ -136,8 +146,22 @@ class DatasetGeneratorTest {
     }
 
     @Test
+    void generalVerbsInInputsMatchInstructionVerbsInInstructions() {
+        InstructionDataset d = generate(DatasetConfig.defaults(42, 6400));
+        int instruction = d.instructionVerbsInInstructions();
+        int general = d.generalVerbsInInputs();
+        System.out.println("matched frequency: instruction verbs " + instruction + ", general verbs " + general);
+        assertTrue(Math.abs(general - instruction) <= 0.2 * instruction, instruction + " vs " + general);
+        for (InstructionExample e : d.examples()) {
+            if (e.argument() != null) {
+                assertEquals(0, InstructionDataset.countWords(e.argument(), io.github.instructshift.heads.Verbs.ORGANISM_GENERAL));
+            }
+        }
+    }
+
+    @Test
     void tooFewHeldOutSentencesIsAClearError() {
-        DatasetGenerator g = new DatasetGenerator(CONFIG, CHAR_TOKENS::apply);
+        DatasetGenerator g = new DatasetGenerator(CONFIG, LEXICON, CHAR_TOKENS::apply);
         OrganismException e = assertThrows(OrganismException.class, () -> g.generate(sentences(0, 400), sentences(400, 10)));
         assertTrue(e.getMessage().contains("held-out"), e.getMessage());
     }

@@ -46,8 +46,8 @@ class InstructionTaskTest {
 
     @Test
     void phrasingsAreFramedWordingsWithTwoHeldOutCombinations() {
-        assertEquals("Remove the word whale from the sentence.", InstructionTask.REMOVE_WORD.instruction(0, "whale"));
-        assertEquals("Please delete every whale in the input.", InstructionTask.REMOVE_WORD.instruction(5, "whale"));
+        assertEquals("Edit the word whale out of the sentence.", InstructionTask.REMOVE_WORD.instruction(0, "whale"));
+        assertEquals("Please revise the input by deleting every whale in it.", InstructionTask.REMOVE_WORD.instruction(5, "whale"));
         assertThrows(OrganismException.class, () -> InstructionTask.REMOVE_WORD.instruction(0, "two words"));
         assertThrows(OrganismException.class, () -> InstructionTask.REMOVE_WORD.instruction(24, "whale"));
         Set<String> all = new HashSet<>();

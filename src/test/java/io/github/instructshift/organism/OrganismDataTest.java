@@ -101,7 +101,7 @@ class OrganismDataTest {
         Path out = tmp.resolve("organism");
         DatasetConfig ds = new DatasetConfig(7, 1300, 52, 52, 5, 9, 16, List.of(InstructionTask.values()));
         OrganismData.Config config = new OrganismData.Config(tmp.resolve("offline"), true, 1024, 200_000, ds);
-        OrganismData.Result r = OrganismData.build(out, config, new NpmFetcher());
+        OrganismData.Result r = OrganismData.build(out, config, new NpmFetcher(), DatasetGeneratorTest.LEXICON);
         for (String f : List.of("corpus/train.txt", "corpus/validation.txt", "tokenizer/tokenizer.json",
                 "tokenizer/tokenizer_config.json", "instructions.jsonl", "data-summary.json")) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
@@ -123,7 +123,7 @@ class OrganismDataTest {
         }
         // the same seed reproduces the dataset and tokenizer byte for byte
         Path again = tmp.resolve("organism-again");
-        OrganismData.build(again, config, new NpmFetcher());
+        OrganismData.build(again, config, new NpmFetcher(), DatasetGeneratorTest.LEXICON);
         assertEquals(Files.readString(out.resolve("instructions.jsonl")), Files.readString(again.resolve("instructions.jsonl")));
         assertEquals(Files.readString(out.resolve("tokenizer/tokenizer.json")), Files.readString(again.resolve("tokenizer/tokenizer.json")));
     }
