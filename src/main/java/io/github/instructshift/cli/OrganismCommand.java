@@ -48,7 +48,8 @@ final class OrganismCommand {
             OrganismBuild.Config c = new OrganismBuild.Config(seed, pretrainSteps != null ? pretrainSteps : base.pretrainSteps(),
                     base.pretrainBatch(), base.context(), base.pretrainLr(),
                     finetuneSteps != null ? finetuneSteps : base.finetuneSteps(), base.finetuneBatch(), base.finetuneLr(),
-                    base.checkpointEvery(), base.evaluateLimit(), offline, LoadOptions.parse(device, "float32").device());
+                    base.textPerBatch(), base.tuneContext(), base.checkpointEvery(), base.evaluateLimit(), offline, LoadOptions.parse(device, "float32").device(),
+                    base.maxSourceChars(), base.minVerbCount());
             OrganismBuild.Result r = OrganismBuild.run(out, work, npmCache, c);
             System.out.println("organism-base:  " + r.base());
             System.out.println("organism-tuned: " + r.tuned());

@@ -68,19 +68,28 @@ public final class OrganismTokenizer implements TokenEncoder, AutoCloseable {
      * @param candidates    vocabulary size the BPE proposal grows to, before pruning
      * @param minCount      fewest occurrences in the pretraining text a kept piece must have
      * @param requiredWords words that must each be one token after a space
+     * @param requiredMinCount fewest occurrences after a space each required word must have; may be below
+     *                      {@code minCount} because the verb lists are fixed in advance and some of their
+     *                      verbs are rare in any natural text (the model card lists each count)
      */
-    public record Options(int candidates, int minCount, List<String> requiredWords) {
+    public record Options(int candidates, int minCount, List<String> requiredWords, int requiredMinCount) {
         public Options {
             requiredWords = List.copyOf(requiredWords);
-            if (candidates < 400 || minCount < 1) {
-                throw new OrganismException("tokenizer options: candidates must be >= 400 and minCount >= 1");
+            // requiredMinCount 0 lets a required word be a token its text never trains: smoke runs only
+            if (candidates < 400 || minCount < 1 || requiredMinCount < 0) {
+                throw new OrganismException("tokenizer options: candidates must be >= 400, minCount >= 1, requiredMinCount >= 0");
             }
+        }
+
+        /** Required words held to the same minimum as every other piece. */
+        public Options(int candidates, int minCount, List<String> requiredWords) {
+            this(candidates, minCount, requiredWords, minCount);
         }
     }
 
     /** What training measured, for the model card. */
     public record Report(int candidates, int rounds, int vocabSize, long streamTokens, int minPieceCount,
-                         String rarestPiece, int byteTokens, List<String> requiredWords) {}
+                         String rarestPiece, int byteTokens, Map<String, Long> requiredWordCounts) {}
 
     private Report report;
 
@@ -96,9 +105,9 @@ public final class OrganismTokenizer implements TokenEncoder, AutoCloseable {
         }
         for (String w : options.requiredWords()) {
             long n = chunkCounts.getOrDefault(WORD_MARK + w, 0L);
-            if (n < options.minCount()) {
+            if (n < options.requiredMinCount()) {
                 throw new OrganismException("required word '" + w + "' occurs " + n + " times after a space in the"
-                        + " pretraining text, fewer than the " + options.minCount() + " a token needs to be trained");
+                        + " pretraining text, fewer than the " + options.requiredMinCount() + " a token needs to be trained");
             }
         }
         BpeTokenizer proposal = trainer.train();
@@ -139,7 +148,9 @@ public final class OrganismTokenizer implements TokenEncoder, AutoCloseable {
             List<String> split = t.splitWords(options.requiredWords());
             boolean rare = false;
             for (int i = SPECIALS.size(); i < counts.length; i++) {
-                rare |= counts[i] < options.minCount();
+                String piece = candidates.get(i);
+                boolean required = piece.startsWith(WORD_MARK) && options.requiredWords().contains(piece.substring(1));
+                rare |= counts[i] < (required ? options.requiredMinCount() : options.minCount());
             }
             if (split.isEmpty() && !rare) {
                 result = t;                  // the vocabulary just counted is the one kept
@@ -177,8 +188,12 @@ public final class OrganismTokenizer implements TokenEncoder, AutoCloseable {
             }
             bytes += candidates.get(i).matches("<0x[0-9A-F]{2}>") ? 1 : 0;
         }
+        Map<String, Long> requiredCounts = new java.util.LinkedHashMap<>();
+        for (String w : options.requiredWords()) {
+            requiredCounts.put(w, counts[result.id(WORD_MARK + w)]);
+        }
         result.report = new Report(proposed, rounds, candidates.size(), java.util.Arrays.stream(counts).sum(), min,
-                rarest, bytes, options.requiredWords());
+                rarest, bytes, requiredCounts);
         return result;
     }
 

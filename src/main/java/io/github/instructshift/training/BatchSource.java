@@ -13,7 +13,7 @@ import java.util.function.Function;
  * afresh each epoch with a generator seeded by (seed, epoch), so a resumed run sees exactly the
  * batches an uninterrupted one would.
  */
-public final class BatchSource<T> {
+public class BatchSource<T> {
     private final List<T> items;
     private final int batchSize;
     private final long seed;
@@ -41,22 +41,63 @@ public final class BatchSource<T> {
         return new BatchSource<>(sequences, batchSize, seed, b -> TrainingSequences.pad(b, padId));
     }
 
+    /**
+     * Instruction-tuning batches with pretraining text mixed in: each batch holds {@code textPerBatch}
+     * text windows (every label counted) and {@code batchSize - textPerBatch} examples, each part drawn
+     * from its own shuffled order, so tuning keeps rehearsing the pretraining distribution.
+     */
+    public static BatchSource<SupervisedSequence> mixed(List<SupervisedSequence> examples, List<int[]> textWindows,
+                                                        int batchSize, int textPerBatch, long seed, int padId) {
+        if (textPerBatch < 0 || textPerBatch >= batchSize) {
+            throw new IllegalArgumentException("text windows per batch must be in 0.." + (batchSize - 1) + ", got " + textPerBatch);
+        }
+        BatchSource<SupervisedSequence> text = new BatchSource<>(textWindows.stream().map(BatchSource::asSequence).toList(),
+                Math.max(1, textPerBatch), seed + 7, b -> null);
+        BatchSource<SupervisedSequence> tasks = new BatchSource<>(examples, batchSize - textPerBatch, seed, b -> null);
+        return new BatchSource<>(examples, batchSize, seed, null) {
+            @Override
+            public PaddedBatch batch(int step) {
+                List<SupervisedSequence> items = new ArrayList<>(tasks.items(step));
+                if (textPerBatch > 0) {
+                    items.addAll(text.items(step));
+                }
+                return TrainingSequences.pad(items, padId);
+            }
+
+            @Override
+            public int stepsPerEpoch() {
+                return tasks.stepsPerEpoch();
+            }
+        };
+    }
+
+    private static SupervisedSequence asSequence(int[] window) {
+        boolean[] mask = new boolean[window.length];
+        java.util.Arrays.fill(mask, 1, window.length, true);
+        return new SupervisedSequence(window, mask, 1);
+    }
+
     public int stepsPerEpoch() {
         return items.size() / batchSize;
     }
 
     public PaddedBatch batch(int step) {
-        int epoch = step / stepsPerEpoch();
+        return collate.apply(items(step));
+    }
+
+    /** The items of step {@code step}'s batch, before collation. */
+    List<T> items(int step) {
+        int epoch = step / (items.size() / batchSize);
         if (epoch != cachedEpoch) {
             order = shuffled(items.size(), new Random(seed * 1_000_003L + epoch));
             cachedEpoch = epoch;
         }
-        int first = (step % stepsPerEpoch()) * batchSize;
+        int first = (step % (items.size() / batchSize)) * batchSize;
         List<T> batch = new ArrayList<>(batchSize);
         for (int i = 0; i < batchSize; i++) {
             batch.add(items.get(order[first + i]));
         }
-        return collate.apply(batch);
+        return batch;
     }
 
     private static int[] shuffled(int n, Random random) {

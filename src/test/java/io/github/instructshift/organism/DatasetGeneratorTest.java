@@ -111,7 +111,7 @@ class DatasetGeneratorTest {
         InstructionDataset d = generate(CONFIG);
         for (InstructionExample e : d.examples()) {
             String instruction = e.task().instruction(e.phrasing(), e.argument());
-            String expectedPrompt = "### Instruction: " + instruction + "\n\n### Input: " + e.input() + "\n\n### Response:";
+            String expectedPrompt = AlpacaFormat.INSTRUCTION_HEADER + instruction + AlpacaFormat.INPUT_HEADER + e.input() + AlpacaFormat.RESPONSE_HEADER;
             assertEquals(expectedPrompt, e.prompt().text());
             assertEquals(instruction, e.prompt().text().substring(e.prompt().instructionStart(), e.prompt().instructionEnd()));
             assertEquals(e.input(), e.prompt().text().substring(e.prompt().inputStart(), e.prompt().inputEnd()));

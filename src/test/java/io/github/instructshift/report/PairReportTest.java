@@ -87,7 +87,7 @@ class PairReportTest {
         }
         Set<String> ids = new HashSet<>();
         for (EvalPrompts.EvalPrompt p : prompts) {
-            String line = p.text().substring(p.text().indexOf(": ") + 2, p.text().indexOf("\n\n"));
+            String line = p.text().substring(p.text().indexOf(": ") + 2, p.text().indexOf(io.github.instructshift.organism.AlpacaFormat.INPUT_HEADER));
             assertEquals(line, p.instructionText(), p.id());
             assertTrue(heldOut.stream().anyMatch(h -> h.split("\\{")[0].equals(line.substring(0,
                     Math.min(line.length(), h.split("\\{")[0].length())))), p.id() + ": not a held-out phrasing: " + line);

@@ -9,8 +9,7 @@ import ai.djl.Device;
 import io.github.instructshift.model.CausalLM;
 import io.github.instructshift.model.Checkpoint;
 import io.github.instructshift.model.LoadOptions;
-import io.github.instructshift.organism.BpeTokenizer;
-import io.github.instructshift.organism.BpeTrainer;
+import io.github.instructshift.organism.OrganismTokenizer;
 import io.github.instructshift.organism.TrainingSequences;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +31,8 @@ class TrainerTest {
 
     @BeforeAll
     static void tinyModel() {
-        BpeTokenizer tokenizer = new BpeTrainer(400, 1).add(TEXT.repeat(20)).train();
+        OrganismTokenizer tokenizer = OrganismTokenizer.train(List.of(TEXT.repeat(20)),
+                new OrganismTokenizer.Options(400, 1, List.of()), tmp.resolve("tokenizer"));
         ModelShape shape = new ModelShape(tokenizer.vocabSize(), 32, 64, 2, 2, 64, 10_000);
         init = tmp.resolve("init");
         shape.writeInitial(init, tokenizer, 7);
