@@ -226,6 +226,41 @@ public record FfnRun(FfnConcepts.ModelConcepts base, FfnConcepts.ModelConcepts t
         s.put("mean_matched_abs_cos", Findings.finite(rotation.stream()
                 .mapToDouble(SubspaceRotation.LayerRotation::meanMatchedCosine).average().orElse(Double.NaN)));
         s.put("labeller", labeller);
+        s.put("runs", settings.runs());
+        s.put("power", power());
         return s;
+    }
+
+    /** The change in a task's share of explainable concepts the power analysis asks about: 10 percentage points. */
+    public static final double POWER_SHARE_CHANGE = 0.10;
+
+    /**
+     * Power to see a task's share move by {@value #POWER_SHARE_CHANGE} between the models, per task, with
+     * the explainable concepts each model has (mean over runs) as the sample: the paper's t-test over runs
+     * sees only the labeller's run-to-run noise, so its n (the runs) says nothing about the components. The
+     * authors' per-component labels are not released, so the change is fixed here, not taken from them.
+     */
+    public Map<String, Object> power() {
+        List<ConceptShares.RunShares> perRun = ConceptShares.perRun(labels);
+        Map<String, Object> out = new LinkedHashMap<>();
+        double nBase = perRun.stream().filter(r -> r.model().equals("base")).mapToInt(ConceptShares.RunShares::explainable)
+                .average().orElse(0);
+        double nTuned = perRun.stream().filter(r -> r.model().equals("tuned")).mapToInt(ConceptShares.RunShares::explainable)
+                .average().orElse(0);
+        out.put("explainable_base", nBase);
+        out.put("explainable_tuned", nTuned);
+        out.put("share_change", POWER_SHARE_CHANGE);
+        Map<String, Object> perTask = new LinkedHashMap<>();
+        for (ConceptShares.Comparison c : shares) {
+            if (!c.kind().equals("task") || !Double.isFinite(c.baseMean()) || (int) nBase < 2 || (int) nTuned < 2) {
+                continue;
+            }
+            double p1 = c.baseMean();
+            double p2 = p1 + POWER_SHARE_CHANGE <= 1 ? p1 + POWER_SHARE_CHANGE : p1 - POWER_SHARE_CHANGE;
+            perTask.put(c.category(), Findings.finite(io.github.instructshift.stats.PowerAnalysis.twoProportionPowerApprox(
+                    p1, p2, (int) nBase, (int) nTuned, 0.05).power()));
+        }
+        out.put("per_task", perTask);
+        return out;
     }
 }

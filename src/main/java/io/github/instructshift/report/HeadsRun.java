@@ -10,11 +10,13 @@ import io.github.instructshift.heads.Verbs;
 import io.github.instructshift.heads.WordFrequencies;
 import io.github.instructshift.heads.WordTokens;
 import io.github.instructshift.model.TextTokenizer;
+import io.github.instructshift.stats.PowerAnalysis;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.util.ArrayList;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -51,7 +53,13 @@ public record HeadsRun(HeadsReport report, HeadsOptions options, Profile profile
 
     /** Under the organism profile: words per dimension and side, and the size of the general-verb baseline. */
     public static final int TOP_K = 40;
-    public static final int GENERAL_VERBS = 150;
+    /** The organism's general verbs: its pre-registered list ({@link Verbs#ORGANISM_GENERAL}). */
+    public static final int GENERAL_VERBS = Verbs.ORGANISM_GENERAL.size();
+    /**
+     * The relatedness vectors shipped beside the organism's base model: PPMI/SVD vectors of its
+     * pretraining corpus, independent of both models (written by {@code organism build}).
+     */
+    public static final String ORGANISM_VECTORS = "word-vectors.txt.gz";
 
     /** The settings of one run, chosen before it starts (so a missing file fails at once). */
     record Plan(Profile profile, WordFrequencies words, Path vectors, HeadsOptions options, List<String> general) {}
@@ -85,11 +93,12 @@ public record HeadsRun(HeadsReport report, HeadsOptions options, Profile profile
             return new Plan(Profile.PAPER, words, config.vectors(), options,
                     Verbs.general(words, options.generalVerbs(), lemmas, Verbs.INSTRUCTION));
         }
-        WordFrequencies words = vocabulary(pair.headsModel(ModelRole.BASE), lemmas);
+        WordFrequencies words = vocabulary(pair.headsModel(ModelRole.BASE));
         HeadsOptions options = new HeadsOptions(Math.min(TOP_K, words.size()), paper.topDims(),
                 Math.min(paper.baselineWords(), words.size()), paper.minDims(), GENERAL_VERBS);
-        return new Plan(Profile.ORGANISM, words, config.vectors(), options,
-                Verbs.general(words, GENERAL_VERBS, lemmas, Verbs.INSTRUCTION));
+        Path shipped = config.base().resolve(ORGANISM_VECTORS);
+        Path vectors = config.vectors() != null ? config.vectors() : Files.isRegularFile(shipped) ? shipped : null;
+        return new Plan(Profile.ORGANISM, words, vectors, options, Verbs.ORGANISM_GENERAL);
     }
 
     static Deviations deviations(Plan plan, HeadsReport report) {
@@ -101,7 +110,10 @@ public record HeadsRun(HeadsReport report, HeadsOptions options, Profile profile
                     "the ShareGPT vocabulary (" + NotebookConfig.SHAREGPT_VOCABULARY + ")",
                     "profile organism; profile=paper with paper (" + NotebookConfig.envName("paper") + ") set reads it");
         }
-        if (plan.vectors() == null) {
+        if (plan.vectors() != null && plan.profile() == Profile.ORGANISM && plan.vectors().endsWith(ORGANISM_VECTORS)) {
+            d.add("relatedness", "PPMI/SVD vectors of the organism's pretraining corpus (" + ORGANISM_VECTORS + ")",
+                    "GloVe 840B word vectors", "profile organism: GloVe's co-occurrence statistics, from the corpus it was trained on");
+        } else if (plan.vectors() == null) {
             d.add("relatedness", report.relatedness(), "GloVe 840B word vectors",
                     "set vectors (" + NotebookConfig.envName("vectors") + ") to a GloVe text file, as `heads --vectors`");
         }
@@ -112,7 +124,7 @@ public record HeadsRun(HeadsReport report, HeadsOptions options, Profile profile
         d.differs("baseline words for the relatedness thresholds", o.baselineWords(), paper.baselineWords(), small);
         d.differs("min dimensions per pair", o.minDims(), paper.minDims(), "");
         d.differs("general verbs", report.generalVerbs().size(), paper.generalVerbs(),
-                plan.profile() == Profile.ORGANISM ? "profile organism: the verbs its tokenizer splits least"
+                plan.profile() == Profile.ORGANISM ? "profile organism: its pre-registered general verbs"
                         : "only these WordNet verbs are in the vocabulary");
         for (String note : report.notes()) {
             if (plan.vectors() != null || !note.startsWith("relatedness")) {     // that one is the row above
@@ -123,46 +135,21 @@ public record HeadsRun(HeadsReport report, HeadsOptions options, Profile profile
     }
 
     /**
-     * The base tokenizer's word pieces; then the instruction verbs; then the {@value #GENERAL_VERBS}
-     * WordNet verbs the tokenizer splits least (BPE learns its frequent words first, so fewer and
-     * earlier pieces stand in for corpus frequency), so both verb lists are there as whole words even
-     * when the tokenizer has few word pieces.
+     * The base tokenizer's word pieces, then the instruction verbs and the organism's pre-registered
+     * general verbs, so that both verb lists are there as whole words (the organism's tokenizer keeps
+     * each of them as one token).
      */
-    static WordFrequencies vocabulary(HeadsAnalysis.Model base, Set<String> lemmas) {
+    static WordFrequencies vocabulary(HeadsAnalysis.Model base) {
         WordFrequencies pieces = WordFrequencies.fromTokenizer(base.tokenizer());
         LinkedHashSet<String> words = new LinkedHashSet<>(pieces.words());
         int before = words.size();
         words.addAll(Verbs.INSTRUCTION);
         int withVerbs = words.size();
-        words.addAll(generalByTokenization(base.tokenizer(), lemmas, GENERAL_VERBS));
+        words.addAll(Verbs.ORGANISM_GENERAL);
         double[] freq = new double[words.size()];
         Arrays.fill(freq, Double.NaN);
         return new WordFrequencies(new ArrayList<>(words), freq, pieces.source() + " + " + (withVerbs - before)
                 + " instruction verbs + " + (words.size() - withVerbs) + " general verbs");
-    }
-
-    /**
-     * The {@code n} WordNet verb lemmas (stop words and instruction verbs left out, 3+ letters) ranked
-     * by how many pieces the tokenizer needs for them, then by their largest piece id.
-     */
-    static List<String> generalByTokenization(TextTokenizer tokenizer, Set<String> lemmas, int n) {
-        Set<String> excluded = new HashSet<>(Verbs.STOP_WORDS);
-        excluded.addAll(Verbs.INSTRUCTION);
-        List<String> candidates = lemmas.stream().filter(w -> w.length() >= 3 && !excluded.contains(w)).sorted().toList();
-        WordTokens tokens = WordTokens.of(tokenizer, candidates);
-        List<long[]> keyed = new ArrayList<>();
-        for (int i = 0; i < candidates.size(); i++) {
-            long[] ids = tokens.ids()[i];
-            if (ids != null) {
-                keyed.add(new long[] {ids.length, Arrays.stream(ids).max().orElse(0), i});
-            }
-        }
-        keyed.sort(Comparator.<long[]>comparingLong(k -> k[0]).thenComparingLong(k -> k[1]).thenComparingLong(k -> k[2]));
-        List<String> out = new ArrayList<>();
-        for (long[] k : keyed.subList(0, Math.min(n, keyed.size()))) {
-            out.add(candidates.get((int) k[2]));
-        }
-        return out;
     }
 
     /** Layer and head of the {@code rank}-th most changed head (0 = most). */
@@ -218,6 +205,50 @@ public record HeadsRun(HeadsReport report, HeadsOptions options, Profile profile
         return Table.create("head analysis settings", k, v);
     }
 
+    /** The paper's Finding 2 effect (its Figure 2): shares of about 0.66 for instruction verbs, 0.50 for general ones. */
+    public static final double PAPER_INSTRUCTION_UP = 0.66;
+    public static final double PAPER_GENERAL_UP = 0.50;
+    static final double POWER_ALPHA = 0.05;
+
+    /** Power to see the paper's effect in group {@code g} with its heads, both verb lists and its tie rate. */
+    PowerAnalysis.Power power(VerbShift.GroupShare g) {
+        int heads = headsIn(g);
+        double ties = tieRate(g);
+        int instruction = Verbs.INSTRUCTION.size();
+        int general = report.generalVerbs().size();
+        if (heads == 0 || !Double.isFinite(ties) || general < 2) {
+            return new PowerAnalysis.Power("verb-share-welch", Double.NaN, 0, 0, POWER_ALPHA, Double.NaN, 0, 0, Map.of());
+        }
+        return PowerAnalysis.verbSharePower(instruction, general, heads, ties, PAPER_INSTRUCTION_UP, PAPER_GENERAL_UP,
+                POWER_ALPHA, 2000, 1234 + g.group());
+    }
+
+    private int headsIn(VerbShift.GroupShare g) {
+        return (int) report.baseKnowledge().stream()
+                .filter(k -> k.layer() >= g.firstLayer() && k.layer() <= g.lastLayer()).count();
+    }
+
+    /** Share of (verb, head) pairs in the group, over both verb lists, whose count tuning left unchanged. */
+    double tieRate(VerbShift.GroupShare g) {
+        Map<Long, HeadKnowledge> tuned = new java.util.HashMap<>();
+        report.tunedKnowledge().forEach(k -> tuned.put(((long) k.layer() << 32) | k.head(), k));
+        List<String> verbs = new ArrayList<>(Verbs.INSTRUCTION);
+        verbs.addAll(report.generalVerbs());
+        long tied = 0;
+        long all = 0;
+        for (HeadKnowledge b : report.baseKnowledge()) {
+            if (b.layer() < g.firstLayer() || b.layer() > g.lastLayer()) {
+                continue;
+            }
+            HeadKnowledge t = tuned.get(((long) b.layer() << 32) | b.head());
+            for (String v : verbs) {
+                all++;
+                tied += b.count(v) == t.count(v) ? 1 : 0;
+            }
+        }
+        return all == 0 ? Double.NaN : (double) tied / all;
+    }
+
     /** Mean over layer groups of instruction-verb share minus general-verb share (NaN groups left out). */
     public double meanShareGap() {
         return report.groups().stream().filter(g -> Double.isFinite(g.instructionShare()) && Double.isFinite(g.generalShare()))
@@ -231,12 +262,22 @@ public record HeadsRun(HeadsReport report, HeadsOptions options, Profile profile
         for (VerbShift.GroupShare g : report.groups()) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("layers", g.firstLayer() + "-" + g.lastLayer());
+            row.put("instruction_verbs", g.instructionVerbs());
+            row.put("general_verbs", g.generalVerbs());
             row.put("instruction_share", Findings.finite(g.instructionShare()));
             row.put("general_share", Findings.finite(g.generalShare()));
             row.put("p_value", Findings.finite(g.pValue()));
+            PowerAnalysis.Power power = power(g);
+            row.put("heads", headsIn(g));
+            row.put("tie_rate", Findings.finite(tieRate(g)));
+            row.put("power", Findings.finite(power.power()));
             groups.add(row);
         }
         s.put("layer_groups", groups);
+        s.put("power_assumes", "the paper's effect: an untied head goes up for " + PAPER_INSTRUCTION_UP
+                + " of instruction verbs against " + PAPER_GENERAL_UP + " of general verbs; Welch two-sided, alpha "
+                + POWER_ALPHA + "; ties at the rate measured in the group");
+        s.put("relatedness", report.relatedness());
         s.put("mean_share_gap", Findings.finite(meanShareGap()));
         int[] top = mostChanged(0);
         HeadChange c = report.changes().stream().filter(h -> h.layer() == top[0] && h.head() == top[1]).findFirst()

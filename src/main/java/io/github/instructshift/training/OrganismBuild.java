@@ -19,6 +19,7 @@ import io.github.instructshift.organism.SupervisedSequence;
 import io.github.instructshift.organism.TrainingSequences;
 import io.github.instructshift.stats.GroupSummary;
 import io.github.instructshift.stats.PairedTTest;
+import io.github.instructshift.stats.PowerAnalysis;
 import io.github.instructshift.stats.WelchTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -145,6 +146,9 @@ public final class OrganismBuild {
         scores.put("recipe", recipe.asMap());
         scores.put("weight_change", WeightDrift.measure(base, tuned).asMap());
         scores.put("tokenizer", tokenizerCoverage(trainStream, tokenizer));
+        scores.put("relatedness_vectors", writeVectors(corpus, base.resolve(io.github.instructshift.report.HeadsRun.ORGANISM_VECTORS)));
+        LOG.info("organism: Findings 2 and 3 on the pair (profile organism)");
+        scores.put("findings", OrganismFindings.measure(base, tuned, 2));
         writeJson(base.resolve("scores.json"), scores);
         writeJson(tuned.resolve("scores.json"), scores);
         ModelCards.write(base, tuned, scores, pre, tune, config, shape, readSummary(dataDir));
@@ -203,6 +207,23 @@ public final class OrganismBuild {
             m.put("lr_ratio", finetuneLr / pretrainLr);
             return m;
         }
+    }
+
+    /**
+     * Finding 2's relatedness vectors: PPMI/SVD vectors of the pretraining corpus (the stand-in for
+     * GloVe's co-occurrence statistics), independent of both models; written once, beside the base model.
+     */
+    private static Map<String, Object> writeVectors(Corpus corpus, Path file) {
+        io.github.instructshift.vectors.PpmiVectors.Config vc = io.github.instructshift.vectors.PpmiVectors.Config.defaults();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("file", file.getFileName().toString());
+        m.put("config", vc.toString());
+        if (!Files.isRegularFile(file)) {
+            var r = io.github.instructshift.vectors.PpmiVectors.compute(corpus.train(), vc);
+            r.writeGlove(file);
+            LOG.info("organism: {} word vectors of {} dimensions in {}", r.words().size(), r.dim(), file);
+        }
+        return m;
     }
 
     /** How many ids occur in the pretraining stream, and how rarely the rarest does. */
@@ -276,7 +297,7 @@ public final class OrganismBuild {
         try (CausalLM lm = load(base, config)) {
             baseOnTunedResponses = InstructionAttention.forced(lm, ModelRole.BASE, heldOut, own.get("tuned"));
         }
-        scores.putAll(findingOne(own.get("base"), own.get("tuned"), baseOnTunedResponses, tunedOnBaseResponses));
+        scores.put("finding1", findingOne(own.get("base"), own.get("tuned"), baseOnTunedResponses, tunedOnBaseResponses));
         Map<String, String> prompts = new LinkedHashMap<>();
         heldOut.forEach(e -> prompts.put(e.id(), e.prompt().text()));
         writeJson(base.resolve("held-out-prompts.json"), prompts);
@@ -299,12 +320,23 @@ public final class OrganismBuild {
                                           Map<String, InstructionAttention.Scored> tunedOwn,
                                           Map<String, Double> baseOnTuned, Map<String, Double> tunedOnBase) {
         Map<String, Object> out = new LinkedHashMap<>();
+        out.put("paper_effect_sizes", PAPER_FINDING1_D);
         double[] b = values(baseOwn.values().stream().map(InstructionAttention.Scored::score).toList());
         double[] t = values(tunedOwn.values().stream().map(InstructionAttention.Scored::score).toList());
+        Map<String, Object> own = new LinkedHashMap<>();
+        own.put("n_base", b.length);
+        own.put("n_tuned", t.length);
         boolean enough = b.length >= 2 && t.length >= 2;   // a smoke build's models may barely answer
-        WelchTest.Result welch = enough ? WelchTest.test(t, b, WelchTest.Alternative.GREATER) : null;
-        out.put("instruction_score_tuned_greater_p", enough ? welch.p() : Double.NaN);
-        out.put("instruction_score_welch_t", enough ? welch.t() : Double.NaN);
+        if (enough) {
+            WelchTest.Result welch = WelchTest.test(t, b, WelchTest.Alternative.GREATER);
+            own.put("mean_base", mean(b));
+            own.put("mean_tuned", mean(t));
+            own.put("cohens_d", PowerAnalysis.cohensD(t, b));
+            own.put("t", welch.t());
+            own.put("p", welch.p());
+            own.put("power", powers(t.length, b.length));
+        }
+        out.put("own_responses", own);
 
         Map<String, double[]> perPrompt = new LinkedHashMap<>();   // id -> {tuned sum, base sum, responses}
         baseOwn.forEach((id, r) -> add(perPrompt, id, tunedOnBase.get(id), r.score()));
@@ -316,13 +348,41 @@ public final class OrganismBuild {
         same.put("responses", perPrompt.values().stream().mapToInt(x -> (int) x[2]).sum());
         if (perPrompt.size() >= 2) {
             PairedTTest.Result r = PairedTTest.greater(tunedMeans, baseMeans);
+            double[] diff = new double[tunedMeans.length];
+            for (int i = 0; i < diff.length; i++) {
+                diff[i] = tunedMeans[i] - baseMeans[i];
+            }
+            double sd = Math.sqrt(org.apache.commons.math3.stat.StatUtils.variance(diff));
             same.put("mean_base", r.meanB());
             same.put("mean_tuned", r.meanA());
+            same.put("cohens_dz", sd == 0 ? Double.NaN : mean(diff) / sd);
             same.put("t", r.t());
             same.put("p", r.p());
+            // an unpaired test's power: a lower bound for the paired one, whose pairing removes prompt variance
+            same.put("power", powers(perPrompt.size(), perPrompt.size()));
         }
-        out.put("instruction_score_same_response", same);
+        out.put("same_responses", same);
         return out;
+    }
+
+    /**
+     * The paper's Finding 1 effect sizes, Cohen's d of Vicuna-7B's instruction scores over LLaMA-7B's per
+     * prompt set, from the authors' released attributions (their Table 2; {@code OrganismFindingsTest}
+     * recomputes them from {@code ../shared/paper}).
+     */
+    static final Map<String, Double> PAPER_FINDING1_D = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(Map.of(
+            "self-instruct", 0.3708, "lima", 0.6313, "mt-bench", 0.2838)));
+
+    /** Power of the one-sided Welch test at each of the paper's effect sizes, with this n, at the cards' α. */
+    private static Map<String, Double> powers(int nTuned, int nBase) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        PAPER_FINDING1_D.forEach((set, d) -> m.put(set, PowerAnalysis.welchPower(d, nTuned, nBase, ModelCards.ALPHA,
+                WelchTest.Alternative.GREATER, 4000, 1234).power()));
+        return m;
+    }
+
+    private static double mean(double[] x) {
+        return org.apache.commons.math3.stat.StatUtils.mean(x);
     }
 
     private static void add(Map<String, double[]> perPrompt, String id, Double tuned, Double base) {

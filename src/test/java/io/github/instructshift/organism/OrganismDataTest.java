@@ -79,10 +79,14 @@ class OrganismDataTest {
 
     @Test
     void corpusIsCleanAndSplit() {
-        Corpus corpus = new CorpusBuilder().build(offlineTarballs).corpus();
+        CorpusBuilder.Result built = new CorpusBuilder().build(offlineTarballs);
+        Corpus corpus = built.corpus();
         assertTrue(corpus.train().get(0).startsWith("Call me Ishmael. Some years ago - never mind"), corpus.train().get(0));
         long chars = corpus.trainChars() + corpus.validationChars();
-        assertTrue(chars > 2_400_000 && chars < 3_000_000, "corpus chars " + chars);
+        assertTrue(chars > 7_500_000 && chars < 9_500_000, "corpus chars " + chars);
+        assertEquals(chars, built.charsPerSource().values().stream().mapToLong(Long::longValue).sum(), "every character has a source");
+        assertEquals(CorpusSource.defaults().stream().map(CorpusSource::spec).toList(), List.copyOf(built.charsPerSource().keySet()));
+        built.charsPerSource().forEach((source, n) -> assertTrue(n > 10_000, source + " gave " + n + " chars"));
         double validationShare = (double) corpus.validationChars() / chars;
         assertTrue(validationShare > 0.03 && validationShare < 0.08, "validation share " + validationShare);
         for (List<String> part : List.of(corpus.train(), corpus.validation())) {
@@ -93,7 +97,26 @@ class OrganismDataTest {
                         "uncut paragraph: " + p.length());
             }
         }
-        assertTrue(corpus.train().stream().anyMatch(p -> p.contains("Mr. Speaker")), "State of the Union text present");
+        List<String> train = corpus.train();
+        assertTrue(train.stream().anyMatch(p -> p.contains("Mr. Speaker")), "State of the Union text present");
+        assertTrue(train.stream().anyMatch(p -> p.startsWith("To summarize") || p.contains(" To summarize")), "WordNet verb senses present");
+        assertTrue(train.stream().anyMatch(p -> p.contains("function") && p.contains("return")), "code present");
+        assertTrue(train.stream().anyMatch(p -> p.contains("droits de l'homme")), "the French declaration present");
+        // mail bodies: no addresses, links or quoted lines survive the cleaning
+        for (String p : train) {
+            if (!p.contains("function") && !p.contains("=>")) {
+                assertFalse(p.startsWith(">") || p.contains("@") && p.contains(".com"), p);
+            }
+        }
+        // the translation word list is the glossary the corpus states: every pair, in every phrasing, is in the text
+        Lexicon lexicon = built.lexicon();
+        assertTrue(lexicon.pairs().size() >= 300, "lexicon pairs " + lexicon.pairs().size());
+        String all = String.join(" ", train) + " " + String.join(" ", corpus.validation());
+        for (Lexicon.Pair pair : lexicon.pairs()) {
+            assertTrue(all.contains("The French word for " + pair.english() + " is " + pair.foreign() + "."), pair.toString());
+        }
+        assertEquals(lexicon.pairs().size(), lexicon.pairs().stream().map(Lexicon.Pair::foreign).distinct().count(),
+                "each French word translates back to one English word");
     }
 
     @Test
@@ -110,7 +133,7 @@ class OrganismDataTest {
         assertEquals(r.dataset(), InstructionDataset.read(out.resolve("instructions.jsonl")));
         assertEquals(r.corpus(), Corpus.read(out.resolve("corpus")));
         try (HuggingFaceTokenizer djl = HuggingFaceTokenizer.newInstance(out.resolve("tokenizer/tokenizer.json"))) {
-            assertEquals(List.of("<s>", "\u2581###", "\u2581Instruction:"), Arrays.asList(djl.encode("### Instruction:").getTokens()));
+            assertEquals("<s>", djl.encode("### Instruction:").getTokens()[0]);
             for (InstructionExample e : r.dataset().heldOut()) {
                 String full = e.prompt().text() + AlpacaFormat.completion(e.target());
                 int[] djlIds = Arrays.stream(djl.encode(full).getIds()).mapToInt(x -> (int) x).toArray();

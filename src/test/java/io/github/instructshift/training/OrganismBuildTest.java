@@ -48,7 +48,11 @@ class OrganismBuildTest {
             assertTrue(followed >= 0 && followed <= 1, model + ": " + followed);
             assertEquals(2, scores.get(model).get("held_out_exact_match_per_split").size(), scores.get(model).toString());
         }
-        assertTrue(scores.get("instruction_score_same_response").has("prompts"), scores.toString());
+        assertTrue(scores.get("finding1").get("same_responses").has("prompts"), scores.toString());
+        for (String f : List.of("finding2_heads", "finding3_ffn")) {
+            assertTrue(scores.get("findings").has(f), f + " measured: " + scores);
+        }
+        assertTrue(Files.isRegularFile(first.base().resolve(io.github.instructshift.report.HeadsRun.ORGANISM_VECTORS)));
 
         byte[] tunedWeights = Files.readAllBytes(first.tuned().resolve("model.safetensors"));
         // training is deterministic, so equal weights alone would not show a stage was skipped: its saved
