@@ -34,6 +34,21 @@ import java.util.Map;
 public final class InstructionTables {
     public static final int MIN_RESPONSE_TOKENS = 5;
 
+    /**
+     * The paper's Finding 1 effect per prompt set: Cohen's d of Vicuna-7B's instruction scores over
+     * LLaMA-7B's in its Table 2, from the authors' released attributions (recomputed by a test from
+     * {@code ../shared/paper}). Power analyses ask whether an n could see effects of these sizes.
+     */
+    public static final Map<String, Double> PAPER_EFFECT_SIZES = paperEffectSizes();
+
+    private static Map<String, Double> paperEffectSizes() {
+        Map<String, Double> m = new java.util.LinkedHashMap<>();    // in the paper's order of the sets
+        m.put("self-instruct", 0.3708);
+        m.put("lima", 0.6313);
+        m.put("mt-bench", 0.2838);
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
     private InstructionTables() {}
 
     public record Row(String set, String group, int n, double mean, double std, double p) {}

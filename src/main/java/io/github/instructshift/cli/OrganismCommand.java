@@ -49,7 +49,7 @@ final class OrganismCommand {
                     base.pretrainBatch(), base.context(), base.pretrainLr(),
                     finetuneSteps != null ? finetuneSteps : base.finetuneSteps(), base.finetuneBatch(), base.finetuneLr(),
                     base.textPerBatch(), base.tuneContext(), base.checkpointEvery(), base.evaluateLimit(), offline, LoadOptions.parse(device, "float32").device(),
-                    base.maxSourceChars(), base.minVerbCount());
+                    base.maxSourceChars(), base.minVerbCount(), base.vocabCandidates(), base.smoke());
             OrganismBuild.Result r = OrganismBuild.run(out, work, npmCache, c);
             System.out.println("organism-base:  " + r.base());
             System.out.println("organism-tuned: " + r.tuned());

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.LongStream;
 
@@ -229,6 +230,33 @@ public record FfnRun(FfnConcepts.ModelConcepts base, FfnConcepts.ModelConcepts t
         s.put("runs", settings.runs());
         s.put("power", power());
         return s;
+    }
+
+    /** Per task: base and tuned share, the change, the paper's p over runs, and the power for a 10-point change. */
+    @SuppressWarnings("unchecked")
+    public Table powerTable() {
+        Map<String, Object> power = power();
+        Map<String, Object> perTask = (Map<String, Object>) power.get("per_task");
+        tech.tablesaw.api.StringColumn task = tech.tablesaw.api.StringColumn.create("task");
+        tech.tablesaw.api.DoubleColumn base = tech.tablesaw.api.DoubleColumn.create("base share");
+        tech.tablesaw.api.DoubleColumn tuned = tech.tablesaw.api.DoubleColumn.create("tuned share");
+        tech.tablesaw.api.DoubleColumn change = tech.tablesaw.api.DoubleColumn.create("change");
+        tech.tablesaw.api.DoubleColumn p = tech.tablesaw.api.DoubleColumn.create("p (t-test over runs)");
+        tech.tablesaw.api.DoubleColumn pw = tech.tablesaw.api.DoubleColumn.create(String.format(Locale.ROOT,
+                "power for a %.0f-point change (%.0f vs %.0f explainable concepts)", 100 * POWER_SHARE_CHANGE,
+                (double) power.get("explainable_base"), (double) power.get("explainable_tuned")));
+        for (ConceptShares.Comparison c : shares) {
+            if (c.kind().equals("task")) {
+                task.append(c.category());
+                base.append(c.baseMean());
+                tuned.append(c.tunedMean());
+                change.append(c.tunedMean() - c.baseMean());
+                p.append(c.p());
+                Object x = perTask.get(c.category());
+                pw.append(x instanceof Number n ? n.doubleValue() : Double.NaN);
+            }
+        }
+        return Table.create("Finding 3: effect and power per task", task, base, tuned, change, p, pw);
     }
 
     /** The change in a task's share of explainable concepts the power analysis asks about: 10 percentage points. */

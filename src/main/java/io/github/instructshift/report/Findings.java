@@ -69,7 +69,19 @@ public final class Findings {
     public static Map<String, Object> attribution(PairAttribution.Scores scores, PaperTables paper) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("prompts", scores.prompts().size());
-        s.put("pair", rows(scores.comparison()));
+        List<Map<String, Object>> pairRows = rows(scores.comparison());
+        Table power = scores.powerTable();
+        for (int r = 0; r < power.rowCount() && r < pairRows.size(); r++) {
+            Map<String, Object> row = pairRows.get(r);
+            row.put("cohens_d", finite(power.doubleColumn(2).getDouble(r)));
+            Map<String, Object> atPaper = new LinkedHashMap<>();
+            int col = 4;
+            for (String set : io.github.instructshift.attribution.InstructionTables.PAPER_EFFECT_SIZES.keySet()) {
+                atPaper.put(set, finite(power.doubleColumn(col++).getDouble(r)));
+            }
+            row.put("power_at_paper_d", atPaper);
+        }
+        s.put("pair", pairRows);
         s.put("paper_table1", paper.present() ? rows(paper.table1().rows()) : null);
         s.put("paper_table2", paper.present() ? rows(paper.table2()) : null);
         s.put("paper_note", paper.note());
@@ -106,31 +118,52 @@ public final class Findings {
             StringColumn base = StringColumn.create("base");
             StringColumn tuned = StringColumn.create("tuned");
             StringColumn p = StringColumn.create("p");
+            List<String> power = new ArrayList<>();   // at the paper's effect sizes; Finding 1: the range over its sets
             for (JsonNode r : attribution.path("pair")) {
-                add(finding, measure, base, tuned, p, "1 attribution", "instruction score, " + r.path("set").asText(),
+                add(finding, measure, base, tuned, p, "1 attribution", "instruction score, " + r.path("set").asText()
+                                + " (n = " + r.path("base_n").asText() + ")",
                         num(r, "base_mean"), num(r, "tuned_mean"), num(r, "p"));
+                power.add(range(r.path("power_at_paper_d")));
             }
             for (JsonNode r : attribution.path("paper_table2")) {
                 add(finding, measure, base, tuned, p, "1 attribution", "paper Table 2 (LLaMA vs Vicuna), "
                         + r.path("set").asText(), num(r, "base_mean"), num(r, "tuned_mean"), num(r, "p"));
+                power.add("");
             }
             for (JsonNode g : heads.path("layer_groups")) {
                 add(finding, measure, base, tuned, p, "2 heads", "share of heads gaining pairs, layers "
                                 + g.path("layers").asText() + " (general verbs | instruction verbs)",
                         num(g, "general_share"), num(g, "instruction_share"), num(g, "p_value"));
+                power.add(num(g, "power"));
             }
             JsonNode top = heads.path("most_changed_head");
             add(finding, measure, base, tuned, p, "2 heads", "most changed head: layer " + top.path("layer").asInt()
                     + " head " + top.path("head").asInt() + " (relative change)", "", num(top, "relative_change"), "");
+            power.add("");
             for (Iterator<Map.Entry<String, JsonNode>> it = ffn.path("task_shares").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 add(finding, measure, base, tuned, p, "3 FFN", "share of concepts for " + e.getKey(),
                         num(e.getValue(), "base"), num(e.getValue(), "tuned"), num(e.getValue(), "p"));
+                power.add(num(ffn.path("power").path("per_task"), e.getKey()));
             }
             add(finding, measure, base, tuned, p, "3 FFN", "mean principal angle of the top components (deg)", "",
                     num(ffn, "mean_principal_angle_deg"), "");
+            power.add("");
+            StringColumn powerColumn = StringColumn.create("power", power);
             return Table.create("the three findings on " + pair.path("base").path("name").asText() + " vs "
-                    + pair.path("tuned").path("name").asText(), finding, measure, base, tuned, p);
+                    + pair.path("tuned").path("name").asText(), finding, measure, base, tuned, p, powerColumn);
+        }
+
+        private static String range(JsonNode powers) {
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (JsonNode v : powers) {
+                if (v.isNumber()) {
+                    lo = Math.min(lo, v.asDouble());
+                    hi = Math.max(hi, v.asDouble());
+                }
+            }
+            return lo > hi ? "n/a" : String.format(Locale.ROOT, "%.2f-%.2f", lo, hi);
         }
 
         private static void add(StringColumn f, StringColumn m, StringColumn b, StringColumn t, StringColumn p,

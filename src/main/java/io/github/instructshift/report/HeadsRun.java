@@ -2,6 +2,7 @@ package io.github.instructshift.report;
 
 import io.github.instructshift.attribution.ModelRole;
 import io.github.instructshift.heads.HeadChange;
+import io.github.instructshift.heads.HeadKnowledge;
 import io.github.instructshift.heads.HeadsAnalysis;
 import io.github.instructshift.heads.HeadsOptions;
 import io.github.instructshift.heads.HeadsReport;
@@ -247,6 +248,34 @@ public record HeadsRun(HeadsReport report, HeadsOptions options, Profile profile
             }
         }
         return all == 0 ? Double.NaN : (double) tied / all;
+    }
+
+    /**
+     * Per layer group: the verbs with a share on each side, the heads, how often tuning left a verb's
+     * count unchanged, the shares, their gap, Welch's p and the power to see the paper's effect.
+     */
+    public Table powerTable() {
+        StringColumn layers = StringColumn.create("layers");
+        IntColumn instruction = IntColumn.create("instruction verbs");
+        IntColumn general = IntColumn.create("general verbs");
+        IntColumn heads = IntColumn.create("heads");
+        tech.tablesaw.api.DoubleColumn ties = tech.tablesaw.api.DoubleColumn.create("tie rate");
+        tech.tablesaw.api.DoubleColumn gap = tech.tablesaw.api.DoubleColumn.create("share gap (instruction - general)");
+        tech.tablesaw.api.DoubleColumn p = tech.tablesaw.api.DoubleColumn.create("p (Welch, two-sided)");
+        tech.tablesaw.api.DoubleColumn power = tech.tablesaw.api.DoubleColumn.create(
+                "power at the paper's " + PAPER_INSTRUCTION_UP + " vs " + PAPER_GENERAL_UP);
+        for (VerbShift.GroupShare g : report.groups()) {
+            layers.append(g.firstLayer() + "-" + g.lastLayer());
+            instruction.append(g.instructionVerbs());
+            general.append(g.generalVerbs());
+            heads.append(headsIn(g));
+            ties.append(tieRate(g));
+            gap.append(g.instructionShare() - g.generalShare());
+            p.append(g.pValue());
+            power.append(power(g).power());
+        }
+        return Table.create("Finding 2: effect and power per layer group", layers, instruction, general, heads, ties, gap,
+                p, power);
     }
 
     /** Mean over layer groups of instruction-verb share minus general-verb share (NaN groups left out). */

@@ -7,8 +7,10 @@ import io.github.instructshift.attribution.ModelRole;
 import io.github.instructshift.attribution.PromptAttributor;
 import io.github.instructshift.model.PromptFormat;
 import io.github.instructshift.stats.GroupSummary;
+import io.github.instructshift.stats.PowerAnalysis;
 import io.github.instructshift.stats.WelchTest;
 import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
@@ -140,6 +142,52 @@ public final class PairAttribution {
          * model's instruction scores and Welch's one-sided p for "base &lt; tuned", as the paper's Table 2.
          */
         public List<InstructionTables.Row> comparison() {
+            List<InstructionTables.Row> rows = new ArrayList<>();
+            bySet().forEach((set, pairs) -> {
+                double[] b = pairs.stream().mapToDouble(x -> x[0]).toArray();
+                double[] t = pairs.stream().mapToDouble(x -> x[1]).toArray();
+                double p = pLess(b, t);
+                GroupSummary sb = GroupSummary.of(b);
+                GroupSummary st = GroupSummary.of(t);
+                rows.add(new InstructionTables.Row(set, "base", sb.n(), sb.mean(), sb.std(), p));
+                rows.add(new InstructionTables.Row(set, "tuned", st.n(), st.mean(), st.std(), p));
+            });
+            return rows;
+        }
+
+        /**
+         * Per prompt set: n, the effect (Cohen's d of tuned over base), Welch's one-sided p, and the power of
+         * that test at each of the paper's effect sizes with this n ({@link InstructionTables#PAPER_EFFECT_SIZES}).
+         */
+        public Table powerTable() {
+            StringColumn set = StringColumn.create("set");
+            IntColumn n = IntColumn.create("n per model");
+            DoubleColumn d = DoubleColumn.create("Cohen's d");
+            DoubleColumn p = DoubleColumn.create("p (Welch, tuned > base)");
+            Map<String, DoubleColumn> power = new LinkedHashMap<>();
+            InstructionTables.PAPER_EFFECT_SIZES.forEach((paperSet, effect) -> power.put(paperSet,
+                    DoubleColumn.create(String.format(java.util.Locale.ROOT, "power at d = %.2f (paper, %s)", effect, paperSet))));
+            bySet().forEach((name, pairs) -> {
+                double[] b = pairs.stream().mapToDouble(x -> x[0]).toArray();
+                double[] t = pairs.stream().mapToDouble(x -> x[1]).toArray();
+                set.append(name);
+                n.append(b.length);
+                double sd = Math.sqrt((org.apache.commons.math3.stat.StatUtils.variance(b)
+                        + org.apache.commons.math3.stat.StatUtils.variance(t)) / 2);
+                d.append(b.length < 2 || sd == 0 ? Double.NaN
+                        : (org.apache.commons.math3.stat.StatUtils.mean(t) - org.apache.commons.math3.stat.StatUtils.mean(b)) / sd);
+                p.append(pLess(b, t));
+                InstructionTables.PAPER_EFFECT_SIZES.forEach((paperSet, effect) -> power.get(paperSet).append(b.length < 2
+                        ? Double.NaN : PowerAnalysis.welchPower(effect, t.length, b.length, 0.05,
+                        WelchTest.Alternative.GREATER, 2000, 1234).power()));
+            });
+            Table table = Table.create("Finding 1: effect and power", set, n, d, p);
+            power.values().forEach(table::addColumns);
+            return table;
+        }
+
+        /** (base, tuned) score per prompt, by prompt set, plus "all" when there are several sets. */
+        private Map<String, List<double[]>> bySet() {
             Map<String, List<double[]>> bySet = new LinkedHashMap<>();
             for (int i = 0; i < prompts.size(); i++) {
                 bySet.computeIfAbsent(prompts.get(i).set(), s -> new ArrayList<>())
@@ -150,17 +198,7 @@ public final class PairAttribution {
                 bySet.values().forEach(all::addAll);
                 bySet.put("all", all);
             }
-            List<InstructionTables.Row> rows = new ArrayList<>();
-            bySet.forEach((set, pairs) -> {
-                double[] b = pairs.stream().mapToDouble(x -> x[0]).toArray();
-                double[] t = pairs.stream().mapToDouble(x -> x[1]).toArray();
-                double p = pLess(b, t);
-                GroupSummary sb = GroupSummary.of(b);
-                GroupSummary st = GroupSummary.of(t);
-                rows.add(new InstructionTables.Row(set, "base", sb.n(), sb.mean(), sb.std(), p));
-                rows.add(new InstructionTables.Row(set, "tuned", st.n(), st.mean(), st.std(), p));
-            });
-            return rows;
+            return bySet;
         }
 
         /** Welch's one-sided p, NaN when it is undefined (fewer than two values, or no spread at all). */

@@ -35,6 +35,11 @@ public record ModelShape(int vocabSize, int hiddenSize, int intermediateSize, in
         return new ModelShape(vocabSize, 192, 512, 8, 8, 256, 10_000);
     }
 
+    /** A shape small enough that a smoke run of every stage takes seconds: 4 layers of 4 heads, 64 wide. */
+    public static ModelShape smoke(int vocabSize) {
+        return new ModelShape(vocabSize, 64, 128, 4, 4, 256, 10_000);
+    }
+
     public long parameters() {
         long perLayer = 4L * hiddenSize * hiddenSize + 3L * hiddenSize * intermediateSize + 2L * hiddenSize;
         return (long) vocabSize * hiddenSize + layers * perLayer + hiddenSize;
