@@ -193,7 +193,8 @@ public final class CorpusBuilder {
 
     /**
      * WordNet's verb senses as definitions: "To sum up, summarize or summarise is to be a summary of. The
-     * abstract summarizes the paper." Five senses to a paragraph.
+     * abstract summarizes the paper." Five senses to a paragraph, never cut, so a sense stays with its
+     * examples (a paragraph may therefore exceed {@link #MAX_PARAGRAPH_CHARS}).
      */
     List<String> wordnetVerbs(Path tarball) {
         String name = "package/dict/data.verb";

@@ -74,11 +74,11 @@ final class ModelCards {
 
                 Each tarball is pinned by its registry sha512 (`data-summary.json`). %s training tokens, %s
                 validation tokens (every twentieth paragraph, from every source). The French glossary states
-                each of %s one-word English-French pairs in four phrasings; the translation tasks draw on exactly
+                each of %s one-word English-French pairs four times, in rotating phrasings; the translation tasks draw on exactly
                 these pairs, so tuning teaches the request, not the words.
 
                 **Tokenizer**, trained on the pretraining text only: every piece occurs there (the rarest
-                ordinary piece %s times; no tuning token is unseen in pretraining: %s), and each of the
+                %s times; tokens of the tuning data that pretraining never shows: %s), and each of the
                 paper's 38 instruction verbs and the 38 general verbs is one token after a space. Deviation: the
                 verbs must occur at least %s times, fewer than the %s of other pieces, because some are rare in
                 every permissively licensed text found. Their counts in the training split: %s.
@@ -194,10 +194,12 @@ final class ModelCards {
                 | each model's own responses (the paper's test) | %s, %s | %.3f | %.3f | %.2f | %.3g | %s |
                 | the same responses under both models (paired, per prompt) | %s prompts | %.3f | %.3f | %.2f | %.3g | %s |
 
-                """, f1.get("paper_effect_sizes"), own.get("n_base"), own.get("n_tuned"), num(own, "mean_base"),
-                num(own, "mean_tuned"), num(own, "cohens_d"), num(own, "p"), own.get("power"),
+                The paired test's power is given as the unpaired test's, a lower bound.
+
+                """, numbers(f1.get("paper_effect_sizes")), own.get("n_base"), own.get("n_tuned"), num(own, "mean_base"),
+                num(own, "mean_tuned"), num(own, "cohens_d"), num(own, "p"), numbers(own.get("power")),
                 same.get("prompts"), num(same, "mean_base"), num(same, "mean_tuned"), num(same, "cohens_dz"),
-                num(same, "p"), same.get("power")));
+                num(same, "p"), numbers(same.get("power"))));
 
         Map<String, Object> f2 = map(scores, "findings");
         Map<String, Object> heads = f2 == null ? null : map(f2, "finding2_heads");
@@ -225,16 +227,20 @@ final class ModelCards {
         if (ffn == null) {
             out.append("Not measured in this build.\n\n");
         } else {
-            out.append(String.format(Locale.ROOT, "%s components per layer, labelled by %s, %s runs. Share of explainable"
-                            + " concepts serving each task (mean over runs):\n"
-                            + "| task | base | tuned | change | p (t-test over runs) |\n| --- | --- | --- | --- | --- |\n",
-                    ffn.get("components_per_layer"), ffn.get("labeller"), ffn.get("runs")));
+            Map<String, Object> power = map(ffn, "power");
+            Map<String, Object> perTask = map(power, "per_task");
+            out.append(String.format(Locale.ROOT, "%s components per layer, %s labelling runs. Labeller: %s\n\n"
+                            + "Share of explainable concepts serving each task (mean over runs); power for a %.0f-point"
+                            + " change with %.0f (base) and %.0f (tuned) explainable concepts as the sample:\n"
+                            + "| task | base | tuned | change | p (t-test over runs) | power |\n| --- | --- | --- | --- | --- | --- |\n",
+                    ffn.get("components_per_layer"), ffn.get("runs"), ffn.get("labeller"), 100 * num(power, "share_change"),
+                    num(power, "explainable_base"), num(power, "explainable_tuned")));
             ((Map<String, Map<String, Object>>) ffn.get("task_shares")).forEach((task, row) ->
-                    out.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %+.3f | %.3g |\n", task, num(row, "base"),
-                            num(row, "tuned"), num(row, "tuned") - num(row, "base"), num(row, "p"))));
+                    out.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %+.3f | %.3g | %.2f |\n", task, num(row, "base"),
+                            num(row, "tuned"), num(row, "tuned") - num(row, "base"), num(row, "p"), num(perTask, task))));
             out.append(String.format(Locale.ROOT, "\nRotation of the principal subspaces: mean principal angle %.1f°,"
-                            + " mean |cos| of matched components %.3f. Power: %s\n\n",
-                    num(ffn, "mean_principal_angle_deg"), num(ffn, "mean_matched_abs_cos"), ffn.get("power")));
+                            + " mean |cos| of matched components %.3f.\n\n",
+                    num(ffn, "mean_principal_angle_deg"), num(ffn, "mean_matched_abs_cos")));
         }
 
         out.append(String.format(Locale.ROOT, """
@@ -272,6 +278,17 @@ final class ModelCards {
 
     private static String met(boolean met) {
         return met ? "yes" : "**no**";
+    }
+
+    /** {@code name 0.23, name 0.45}: a map of numbers, two decimals. */
+    private static String numbers(Object map) {
+        if (!(map instanceof Map<?, ?> m)) {
+            return "n/a";
+        }
+        StringBuilder sb = new StringBuilder();
+        m.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ')
+                .append(v instanceof Number n ? String.format(Locale.ROOT, "%.2f", n.doubleValue()) : "n/a"));
+        return sb.toString();
     }
 
     private static String counts(Map<String, Object> counts) {

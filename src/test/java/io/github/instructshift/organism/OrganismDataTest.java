@@ -92,9 +92,9 @@ class OrganismDataTest {
         for (List<String> part : List.of(corpus.train(), corpus.validation())) {
             for (String p : part) {
                 assertFalse(p.contains("\n") || p.contains("  ") || p.contains("[Applause]") || p.contains("\u2014"), p);
-                // longer pieces are single sentences that cannot be cut
-                assertTrue(p.length() <= CorpusBuilder.MAX_PARAGRAPH_CHARS || CorpusBuilder.sentences(p).size() == 1,
-                        "uncut paragraph: " + p.length());
+                // longer pieces are single sentences that cannot be cut, or WordNet's five senses, kept together
+                assertTrue(p.length() <= CorpusBuilder.MAX_PARAGRAPH_CHARS || CorpusBuilder.sentences(p).size() == 1
+                        || p.startsWith("To ") && p.contains(" is to "), "uncut paragraph: " + p.length() + ": " + p);
             }
         }
         List<String> train = corpus.train();
@@ -113,7 +113,15 @@ class OrganismDataTest {
         assertTrue(lexicon.pairs().size() >= 300, "lexicon pairs " + lexicon.pairs().size());
         String all = String.join(" ", train) + " " + String.join(" ", corpus.validation());
         for (Lexicon.Pair pair : lexicon.pairs()) {
-            assertTrue(all.contains("The French word for " + pair.english() + " is " + pair.foreign() + "."), pair.toString());
+            String f = pair.foreign();
+            String capital = f.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + f.substring(1);
+            int stated = 0;
+            for (String sentence : List.of("The French word for " + pair.english() + " is " + f + ".",
+                    "In French, " + pair.english() + " is " + f + ".", capital + " is the French for " + pair.english() + ".",
+                    "The French " + f + " means " + pair.english() + " in English.")) {
+                stated += all.split(java.util.regex.Pattern.quote(sentence), -1).length - 1;
+            }
+            assertEquals(CorpusBuilder.GLOSSARY_PASSES, stated, pair.toString());
         }
         assertEquals(lexicon.pairs().size(), lexicon.pairs().stream().map(Lexicon.Pair::foreign).distinct().count(),
                 "each French word translates back to one English word");
@@ -129,7 +137,9 @@ class OrganismDataTest {
                 "tokenizer/tokenizer_config.json", "instructions.jsonl", "data-summary.json")) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         }
-        assertEquals(1024, r.tokenizer().vocabSize());
+        // pruning to pieces the text trains leaves fewer than the 1024 candidates, never more
+        assertTrue(r.tokenizer().vocabSize() > 259 && r.tokenizer().vocabSize() <= 1024, "vocabulary " + r.tokenizer().vocabSize());
+        assertEquals(r.tokenizer().vocabSize(), ((Number) r.summary().get("vocab_size")).intValue());
         assertEquals(r.dataset(), InstructionDataset.read(out.resolve("instructions.jsonl")));
         assertEquals(r.corpus(), Corpus.read(out.resolve("corpus")));
         try (HuggingFaceTokenizer djl = HuggingFaceTokenizer.newInstance(out.resolve("tokenizer/tokenizer.json"))) {
