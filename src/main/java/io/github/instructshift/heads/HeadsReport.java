@@ -143,6 +143,29 @@ public record HeadsReport(String baseName, String tunedName, WordFrequencies wor
     }
 
     /** Per head: how the kept pairs containing {@code verb} changed from base to tuned. */
+    /**
+     * The instruction verb in the most kept pairs over both models' heads (ties: the list's order), the
+     * one {@link #verbChanges} has most to show for; "write" when no instruction verb has a pair.
+     */
+    public String mostPairedInstructionVerb() {
+        String best = "write";
+        long most = 0;
+        for (String verb : Verbs.INSTRUCTION) {
+            long n = 0;
+            for (HeadKnowledge k : baseKnowledge) {
+                n += k.count(verb);
+            }
+            for (HeadKnowledge k : tunedKnowledge) {
+                n += k.count(verb);
+            }
+            if (n > most) {
+                most = n;
+                best = verb;
+            }
+        }
+        return best;
+    }
+
     public Table verbChanges(String verb) {
         Map<Long, HeadKnowledge> tunedByHead = VerbShift.index(tunedKnowledge);
         Table t = Table.create("pairs with '" + verb + "' per head");

@@ -251,8 +251,9 @@ public final class Findings {
             s.append(String.format(Locale.ROOT, "pair: %s (base) vs %s (tuned)%n", pair.path("base").path("name").asText(),
                     pair.path("tuned").path("name").asText()));
             for (JsonNode r : attribution.path("pair")) {
-                s.append(String.format(Locale.ROOT, "finding 1, instruction score [%s]: base %s, tuned %s (p %s)%n",
-                        r.path("set").asText(), num(r, "base_mean"), num(r, "tuned_mean"), num(r, "p")));
+                s.append(String.format(Locale.ROOT, "finding 1, instruction score [%s]: base %s, tuned %s (n %s, d %s,"
+                                + " p %s, power at the paper's d %s)%n", r.path("set").asText(), num(r, "base_mean"),
+                        num(r, "tuned_mean"), num(r, "base_n"), num(r, "cohens_d"), num(r, "p"), range(r.path("power_at_paper_d"))));
             }
             for (JsonNode r : attribution.path("paper_table2")) {
                 s.append(String.format(Locale.ROOT, "finding 1, paper Table 2 [%s]: LLaMA %s, Vicuna %s (p %s)%n",
@@ -260,8 +261,9 @@ public final class Findings {
             }
             for (JsonNode g : heads.path("layer_groups")) {
                 s.append(String.format(Locale.ROOT, "finding 2, layers %s: instruction verbs %s vs general verbs %s"
-                                + " (p %s)%n", g.path("layers").asText(), num(g, "instruction_share"),
-                        num(g, "general_share"), num(g, "p_value")));
+                                + " (n %s vs %s verbs, p %s, power %s)%n", g.path("layers").asText(), num(g, "instruction_share"),
+                        num(g, "general_share"), num(g, "instruction_verbs"), num(g, "general_verbs"), num(g, "p_value"),
+                        num(g, "power")));
             }
             StringBuilder tasks = new StringBuilder();
             for (Iterator<Map.Entry<String, JsonNode>> it = ffn.path("task_shares").fields(); it.hasNext(); ) {
@@ -270,6 +272,14 @@ public final class Findings {
                         num(e.getValue(), "tuned")));
             }
             s.append("finding 3, task shares (base->tuned):").append(tasks).append(System.lineSeparator());
+            JsonNode power = ffn.path("power");
+            if (power.has("per_task")) {
+                StringBuilder pw = new StringBuilder();
+                power.path("per_task").fields().forEachRemaining(e -> pw.append(' ').append(e.getKey()).append(' ')
+                        .append(num(power.path("per_task"), e.getKey())));
+                s.append(String.format(Locale.ROOT, "finding 3, power for a %s change (n %s vs %s explainable concepts):%s%n",
+                        num(power, "share_change"), num(power, "explainable_base"), num(power, "explainable_tuned"), pw));
+            }
             s.append(String.format(Locale.ROOT, "finding 3, mean principal angle of the top %s components: %s deg%n",
                     num(ffn, "components_per_layer"), num(ffn, "mean_principal_angle_deg")));
             return s.toString();
