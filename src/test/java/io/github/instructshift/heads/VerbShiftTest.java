@@ -121,6 +121,14 @@ class VerbShiftTest {
         Table verb = r.verbChanges("write");
         assertEquals(1, verb.where(verb.intColumn("tuned_count").isGreaterThan(verb.intColumn("base_count")))
                 .rowCount());
+        // the verb notebook 02 shows: the instruction verb in the most kept pairs over both models
+        String most = r.mostPairedInstructionVerb();
+        java.util.function.ToLongFunction<String> pairsOf = v -> r.baseKnowledge().stream().mapToLong(k -> k.count(v)).sum()
+                + r.tunedKnowledge().stream().mapToLong(k -> k.count(v)).sum();
+        assertTrue(pairsOf.applyAsLong(most) > 0, most);
+        for (String v : Verbs.INSTRUCTION) {
+            assertTrue(pairsOf.applyAsLong(v) <= pairsOf.applyAsLong(most), v + " has more pairs than " + most);
+        }
     }
 
     /** Cluster vectors: the write cluster, {explain, clarify}, {run, walk}, {eat, food}; fillers random. */
