@@ -73,11 +73,10 @@ public final class Findings {
         Table power = scores.powerTable();
         for (int r = 0; r < power.rowCount() && r < pairRows.size(); r++) {
             Map<String, Object> row = pairRows.get(r);
-            row.put("cohens_d", finite(power.doubleColumn(2).getDouble(r)));
+            row.put("cohens_d", finite(power.doubleColumn("Cohen's d").getDouble(r)));
             Map<String, Object> atPaper = new LinkedHashMap<>();
-            int col = 4;
             for (String set : io.github.instructshift.attribution.InstructionTables.PAPER_EFFECT_SIZES.keySet()) {
-                atPaper.put(set, finite(power.doubleColumn(col++).getDouble(r)));
+                atPaper.put(set, finite(power.doubleColumn(PairAttribution.Scores.powerColumn(set)).getDouble(r)));
             }
             row.put("power_at_paper_d", atPaper);
         }

@@ -9,8 +9,6 @@ import io.github.instructshift.heads.HeadsReport;
 import io.github.instructshift.heads.VerbShift;
 import io.github.instructshift.heads.Verbs;
 import io.github.instructshift.heads.WordFrequencies;
-import io.github.instructshift.heads.WordTokens;
-import io.github.instructshift.model.TextTokenizer;
 import io.github.instructshift.stats.PowerAnalysis;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -21,13 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.IntFunction;
 
 /**
@@ -85,14 +81,13 @@ public record HeadsRun(HeadsReport report, HeadsOptions options, Profile profile
 
     static Plan plan(ModelPair pair) {
         NotebookConfig config = pair.config();
-        Set<String> lemmas = Verbs.wordNetVerbLemmas();
         HeadsOptions paper = HeadsOptions.paper();
         if (config.profile() == Profile.PAPER) {
             WordFrequencies words = WordFrequencies.read(config.shareGptVocabulary());
             HeadsOptions options = new HeadsOptions(Math.min(paper.topK(), words.size()), paper.topDims(),
                     Math.min(paper.baselineWords(), words.size()), paper.minDims(), paper.generalVerbs());
             return new Plan(Profile.PAPER, words, config.vectors(), options,
-                    Verbs.general(words, options.generalVerbs(), lemmas, Verbs.INSTRUCTION));
+                    Verbs.general(words, options.generalVerbs(), Verbs.wordNetVerbLemmas(), Verbs.INSTRUCTION));
         }
         WordFrequencies words = vocabulary(pair.headsModel(ModelRole.BASE));
         HeadsOptions options = new HeadsOptions(Math.min(TOP_K, words.size()), paper.topDims(),

@@ -166,7 +166,7 @@ public final class PairAttribution {
             DoubleColumn p = DoubleColumn.create("p (Welch, tuned > base)");
             Map<String, DoubleColumn> power = new LinkedHashMap<>();
             InstructionTables.PAPER_EFFECT_SIZES.forEach((paperSet, effect) -> power.put(paperSet,
-                    DoubleColumn.create(String.format(java.util.Locale.ROOT, "power at d = %.2f (paper, %s)", effect, paperSet))));
+                    DoubleColumn.create(powerColumn(paperSet))));
             bySet().forEach((name, pairs) -> {
                 double[] b = pairs.stream().mapToDouble(x -> x[0]).toArray();
                 double[] t = pairs.stream().mapToDouble(x -> x[1]).toArray();
@@ -184,6 +184,12 @@ public final class PairAttribution {
             Table table = Table.create("Finding 1: effect and power", set, n, d, p);
             power.values().forEach(table::addColumns);
             return table;
+        }
+
+        /** The {@link #powerTable} column of the power at the paper's effect size for {@code paperSet}. */
+        public static String powerColumn(String paperSet) {
+            return String.format(java.util.Locale.ROOT, "power at d = %.2f (paper, %s)",
+                    InstructionTables.PAPER_EFFECT_SIZES.get(paperSet), paperSet);
         }
 
         /** (base, tuned) score per prompt, by prompt set, plus "all" when there are several sets. */
