@@ -45,11 +45,9 @@ final class OrganismCommand {
         @Override
         public Integer call() {
             OrganismBuild.Config base = quick ? OrganismBuild.Config.quick() : OrganismBuild.Config.defaults();
-            OrganismBuild.Config c = new OrganismBuild.Config(seed, pretrainSteps != null ? pretrainSteps : base.pretrainSteps(),
-                    base.pretrainBatch(), base.context(), base.pretrainLr(),
-                    finetuneSteps != null ? finetuneSteps : base.finetuneSteps(), base.finetuneBatch(), base.finetuneLr(),
-                    base.textPerBatch(), base.tuneContext(), base.checkpointEvery(), base.evaluateLimit(), offline, LoadOptions.parse(device, "float32").device(),
-                    base.maxSourceChars(), base.minVerbCount(), base.vocabCandidates(), base.smoke());
+            OrganismBuild.Config c = base.withSteps(pretrainSteps != null ? pretrainSteps : base.pretrainSteps(),
+                            finetuneSteps != null ? finetuneSteps : base.finetuneSteps())
+                    .withRun(seed, offline, LoadOptions.parse(device, "float32").device());
             OrganismBuild.Result r = OrganismBuild.run(out, work, npmCache, c);
             System.out.println("organism-base:  " + r.base());
             System.out.println("organism-tuned: " + r.tuned());

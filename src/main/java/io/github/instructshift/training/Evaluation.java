@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** How good an organism is: exact-match instruction following, and perplexity against a unigram model. */
+/**
+ * How good an organism is: exact-match instruction following, perplexity against a unigram model, and
+ * in-context copying.
+ */
 public final class Evaluation {
     private Evaluation() {}
 
@@ -67,6 +70,69 @@ public final class Evaluation {
             throw new IllegalArgumentException("fewer than " + batchSize + " held-out windows to measure perplexity on");
         }
         return Math.exp(nll / batches);
+    }
+
+    /** Mean next-token loss on the first and on the second copy of a repeated span, and how many spans. */
+    public record Copying(double firstCopyLoss, double secondCopyLoss, int spans, int spanTokens) {
+        /** The fall in loss a repeat brings: near 0 for a model that cannot copy from its context. */
+        public double drop() {
+            return firstCopyLoss - secondCopyLoss;
+        }
+
+        public Map<String, Object> asMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("spans", spans);
+            m.put("span_tokens", spanTokens);
+            m.put("first_copy_loss", firstCopyLoss);
+            m.put("second_copy_loss", secondCopyLoss);
+            m.put("drop", drop());
+            return m;
+        }
+    }
+
+    /**
+     * In-context copying, the capability nearly every organism task rests on (repeat, edit, list, reply):
+     * spans of held-out text, each given twice in a row ({@code <s> span span}); the loss on the second
+     * copy falls far below the first's only when the model can look a span up in its context and
+     * continue it (induction heads). Spans are the first {@code spanTokens} tokens of the first
+     * {@code spans} windows.
+     */
+    public static Copying copying(CausalLM lm, List<int[]> windows, int spans, int spanTokens) {
+        if (windows.size() < spans || windows.get(0).length < spanTokens + 1) {
+            throw new IllegalArgumentException("need " + spans + " held-out windows of " + (spanTokens + 1) + " tokens or more");
+        }
+        double first = 0;
+        double second = 0;
+        for (int s = 0; s < spans; s++) {
+            int[] w = windows.get(s);
+            long[] ids = new long[1 + 2 * spanTokens];
+            ids[0] = w[0];
+            for (int i = 0; i < spanTokens; i++) {
+                ids[1 + i] = w[1 + i];
+                ids[1 + spanTokens + i] = w[1 + i];
+            }
+            float[][] logits = lm.sequenceLogits(ids);
+            // position p predicts ids[p + 1]; the first copy's labels are 2..span, the second copy's the span
+            // after its first token (which no model can know is a repeat before seeing it)
+            for (int p = 1; p < spanTokens; p++) {
+                first += nll(logits[p], (int) ids[p + 1]);
+                second += nll(logits[p + spanTokens], (int) ids[p + spanTokens + 1]);
+            }
+        }
+        int n = spans * (spanTokens - 1);
+        return new Copying(first / n, second / n, spans, spanTokens);
+    }
+
+    private static double nll(float[] logits, int label) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float x : logits) {
+            max = Math.max(max, x);
+        }
+        double z = 0;
+        for (float x : logits) {
+            z += Math.exp(x - max);
+        }
+        return -(logits[label] - max - Math.log(z));
     }
 
     /**

@@ -164,13 +164,22 @@ final class ModelCards {
                 | … unseen inputs, training phrasings | %.1f %% | %.1f %% |
                 | … unseen inputs, held-out phrasings | %.1f %% | %.1f %% |
                 | validation perplexity (unigram baseline %.1f) | %.1f | %.1f |
+                | in-context copying: loss on a repeated span's first → second copy (nats) | %.2f → %.2f | %.2f → %.2f |
 
                 | task | domain | base | tuned |
                 | --- | --- | --- | --- |
                 """, scores.get("held_out_examples"), 100 * baseFollows, 100 * tunedFollows,
                 100 * split(b, "HELDOUT_INPUT"), 100 * split(t, "HELDOUT_INPUT"),
                 100 * split(b, "HELDOUT_PHRASING"), 100 * split(t, "HELDOUT_PHRASING"),
-                num(scores, "unigram_perplexity"), num(b, "validation_perplexity"), num(t, "validation_perplexity")));
+                num(scores, "unigram_perplexity"), num(b, "validation_perplexity"), num(t, "validation_perplexity"),
+                num(map(b, "in_context_copying"), "first_copy_loss"), num(map(b, "in_context_copying"), "second_copy_loss"),
+                num(map(t, "in_context_copying"), "first_copy_loss"), num(map(t, "in_context_copying"), "second_copy_loss")));
+        out.append("""
+                In-context copying is the probe of induction heads: held-out spans of %d tokens, each given twice in
+                a row. A model that can continue what it has already seen in its context has a far lower loss on the
+                second copy; nearly every task here (repeat, edit, list, reply, code edits) rests on that.
+
+                """.formatted(OrganismBuild.COPYING_SPAN_TOKENS));
         Map<String, Double> bt = (Map<String, Double>) b.get("held_out_exact_match_per_task");
         Map<String, Double> tt = (Map<String, Double>) t.get("held_out_exact_match_per_task");
         for (InstructionTask task : InstructionTask.values()) {

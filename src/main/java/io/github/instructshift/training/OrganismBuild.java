@@ -41,6 +41,9 @@ public final class OrganismBuild {
     private static final Logger LOG = LoggerFactory.getLogger(OrganismBuild.class);
     public static final String BASE = "organism-base";
     public static final String TUNED = "organism-tuned";
+    /** The in-context copying probe: the first 24 tokens of 64 held-out windows, each given twice. */
+    static final int COPYING_SPANS = 64;
+    static final int COPYING_SPAN_TOKENS = 24;
     private static final List<String> CHECKPOINT_FILES = java.util.stream.Stream.concat(
             Trainer.CONFIG_FILES.stream(), java.util.stream.Stream.of("model.safetensors")).toList();
 
@@ -86,9 +89,16 @@ public final class OrganismBuild {
         }
 
         public Config withSteps(int pretrain, int finetune) {
-            return new Config(seed, pretrain, pretrainBatch, context, pretrainLr, finetune, finetuneBatch, finetuneLr,
-                    textPerBatch, tuneContext, checkpointEvery, evaluateLimit, npmOffline, device, maxSourceChars, minVerbCount,
-                    vocabCandidates, smoke);
+            return new Config(seed, pretrain, pretrainBatch, context, pretrainLr, finetune, finetuneBatch,
+                    finetuneLr, textPerBatch, tuneContext, checkpointEvery, evaluateLimit, npmOffline, device, maxSourceChars,
+                    minVerbCount, vocabCandidates, smoke);
+        }
+
+        /** The same recipe under another seed, fetching from npm's cache only or not, on another device. */
+        public Config withRun(long seed, boolean npmOffline, Device device) {
+            return new Config(seed, pretrainSteps, pretrainBatch, context, pretrainLr, finetuneSteps,
+                    finetuneBatch, finetuneLr, textPerBatch, tuneContext, checkpointEvery, evaluateLimit, npmOffline, device,
+                    maxSourceChars, minVerbCount, vocabCandidates, smoke);
         }
 
         /** Instruction examples the tuning consumes: one pass, each seen once. */
@@ -285,6 +295,7 @@ public final class OrganismBuild {
                 s.put("held_out_exact_match_per_task", f.perTask());
                 s.put("held_out_exact_match_per_split", f.perSplit());
                 s.put("validation_perplexity", Evaluation.perplexity(lm, validationWindows, 8));
+                s.put("in_context_copying", Evaluation.copying(lm, validationWindows, COPYING_SPANS, COPYING_SPAN_TOKENS).asMap());
                 var attention = InstructionAttention.own(lm, isBase ? ModelRole.BASE : ModelRole.TUNED, heldOut, maxNew);
                 own.put(m.getKey(), attention);
                 s.put("instruction_score", GroupSummary.of(values(attention.values().stream().map(InstructionAttention.Scored::score).toList())));
