@@ -47,7 +47,11 @@ class OrganismBuildTest {
             double followed = scores.get(model).get("held_out_exact_match").asDouble();
             assertTrue(followed >= 0 && followed <= 1, model + ": " + followed);
             assertEquals(2, scores.get(model).get("held_out_exact_match_per_split").size(), scores.get(model).toString());
+            JsonNode copying = scores.get(model).get("in_context_copying");
+            assertEquals(OrganismBuild.COPYING_SPANS, copying.get("spans").asInt(), copying.toString());
+            assertTrue(copying.get("first_copy_loss").asDouble() > 0 && copying.get("second_copy_loss").asDouble() > 0, copying.toString());
         }
+        assertTrue(Files.readString(first.tuned().resolve("README.md")).contains("in-context copying"), "card shows the copying probe");
         assertTrue(scores.get("finding1").get("same_responses").has("prompts"), scores.toString());
         for (String f : List.of("finding2_heads", "finding3_ffn")) {
             assertTrue(scores.get("findings").has(f), f + " measured: " + scores);
@@ -69,5 +73,16 @@ class OrganismBuildTest {
         for (int i = 0; i < states.size(); i++) {
             assertEquals(written.get(i), Files.getLastModifiedTime(states.get(i)), "retrained: " + states.get(i));
         }
+    }
+
+    /** The command's overrides change only what they name: the 18-field record is easy to misorder by hand. */
+    @Test
+    void overridesChangeOnlyWhatTheyName() {
+        OrganismBuild.Config d = OrganismBuild.Config.defaults();
+        OrganismBuild.Config c = d.withSteps(7, 3).withRun(99, true, ai.djl.Device.gpu(1));
+        assertEquals(new OrganismBuild.Config(99, 7, d.pretrainBatch(), d.context(), d.pretrainLr(), 3, d.finetuneBatch(),
+                d.finetuneLr(), d.textPerBatch(), d.tuneContext(), d.checkpointEvery(), d.evaluateLimit(), true,
+                ai.djl.Device.gpu(1), d.maxSourceChars(), d.minVerbCount(), d.vocabCandidates(), d.smoke()), c);
+        assertEquals(d, d.withSteps(d.pretrainSteps(), d.finetuneSteps()).withRun(d.seed(), d.npmOffline(), d.device()));
     }
 }
