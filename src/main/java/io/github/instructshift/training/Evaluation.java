@@ -98,41 +98,35 @@ public final class Evaluation {
      * {@code spans} windows.
      */
     public static Copying copying(CausalLM lm, List<int[]> windows, int spans, int spanTokens) {
-        if (windows.size() < spans || windows.get(0).length < spanTokens + 1) {
-            throw new IllegalArgumentException("need " + spans + " held-out windows of " + (spanTokens + 1) + " tokens or more");
+        if (windows.size() < spans) {
+            throw new IllegalArgumentException("need " + spans + " held-out windows, got " + windows.size());
         }
-        double first = 0;
-        double second = 0;
+        List<int[]> repeated = new ArrayList<>(spans);
         for (int s = 0; s < spans; s++) {
             int[] w = windows.get(s);
-            long[] ids = new long[1 + 2 * spanTokens];
-            ids[0] = w[0];
-            for (int i = 0; i < spanTokens; i++) {
-                ids[1 + i] = w[1 + i];
-                ids[1 + spanTokens + i] = w[1 + i];
+            if (w.length < spanTokens + 1) {
+                throw new IllegalArgumentException("held-out window " + s + " has " + w.length + " tokens, the probe needs "
+                        + (spanTokens + 1));
             }
-            float[][] logits = lm.sequenceLogits(ids);
-            // position p predicts ids[p + 1]; the first copy's labels are 2..span, the second copy's the span
-            // after its first token (which no model can know is a repeat before seeing it)
-            for (int p = 1; p < spanTokens; p++) {
-                first += nll(logits[p], (int) ids[p + 1]);
-                second += nll(logits[p + spanTokens], (int) ids[p + spanTokens + 1]);
+            int[] ids = new int[1 + 2 * spanTokens];
+            ids[0] = w[0];
+            System.arraycopy(w, 1, ids, 1, spanTokens);
+            System.arraycopy(w, 1, ids, 1 + spanTokens, spanTokens);
+            repeated.add(ids);
+        }
+        // label j is ids[j + 1]: the first copy's are j = 1..span-1, the second copy's j = span+1..2span-1 (its
+        // first token is left out, as no model can know it starts a repeat before seeing it)
+        float[][] losses = Trainer.labelLosses(lm, TrainingSequences.windowBatch(repeated));
+        double first = 0;
+        double second = 0;
+        for (float[] row : losses) {
+            for (int j = 1; j < spanTokens; j++) {
+                first += row[j];
+                second += row[j + spanTokens];
             }
         }
         int n = spans * (spanTokens - 1);
         return new Copying(first / n, second / n, spans, spanTokens);
-    }
-
-    private static double nll(float[] logits, int label) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float x : logits) {
-            max = Math.max(max, x);
-        }
-        double z = 0;
-        for (float x : logits) {
-            z += Math.exp(x - max);
-        }
-        return -(logits[label] - max - Math.log(z));
     }
 
     /**

@@ -156,6 +156,8 @@ final class ModelCards {
 
         double tunedFollows = num(t, "held_out_exact_match");
         double baseFollows = num(b, "held_out_exact_match");
+        Map<String, Object> baseCopying = map(b, "in_context_copying");
+        Map<String, Object> tunedCopying = map(t, "in_context_copying");
         out.append(String.format(Locale.ROOT, """
                 ## Following instructions (held-out prompts, greedy decoding, exact match)
                 | | base | tuned |
@@ -172,8 +174,8 @@ final class ModelCards {
                 100 * split(b, "HELDOUT_INPUT"), 100 * split(t, "HELDOUT_INPUT"),
                 100 * split(b, "HELDOUT_PHRASING"), 100 * split(t, "HELDOUT_PHRASING"),
                 num(scores, "unigram_perplexity"), num(b, "validation_perplexity"), num(t, "validation_perplexity"),
-                num(map(b, "in_context_copying"), "first_copy_loss"), num(map(b, "in_context_copying"), "second_copy_loss"),
-                num(map(t, "in_context_copying"), "first_copy_loss"), num(map(t, "in_context_copying"), "second_copy_loss")));
+                num(baseCopying, "first_copy_loss"), num(baseCopying, "second_copy_loss"),
+                num(tunedCopying, "first_copy_loss"), num(tunedCopying, "second_copy_loss")));
         out.append("""
                 In-context copying is the probe of induction heads: held-out spans of %d tokens, each given twice in
                 a row. A model that can continue what it has already seen in its context has a far lower loss on the

@@ -89,9 +89,9 @@ public final class OrganismBuild {
         }
 
         public Config withSteps(int pretrain, int finetune) {
-            return new Config(seed, pretrain, pretrainBatch, context, pretrainLr, finetune, finetuneBatch,
-                    finetuneLr, textPerBatch, tuneContext, checkpointEvery, evaluateLimit, npmOffline, device, maxSourceChars,
-                    minVerbCount, vocabCandidates, smoke);
+            return new Config(seed, pretrain, pretrainBatch, context, pretrainLr, finetune, finetuneBatch, finetuneLr,
+                    textPerBatch, tuneContext, checkpointEvery, evaluateLimit, npmOffline, device, maxSourceChars, minVerbCount,
+                    vocabCandidates, smoke);
         }
 
         /** The same recipe under another seed, fetching from npm's cache only or not, on another device. */

@@ -170,13 +170,35 @@ public final class Trainer {
         }
     }
 
+    /**
+     * Cross-entropy of every label of the batch, counted or not, {@code [size][width]}, without gradients:
+     * one forward pass from which a caller averages the positions it wants.
+     */
+    static float[][] labelLosses(CausalLM lm, PaddedBatch batch) {
+        Flat f = Flat.of(batch);
+        int b = batch.size();
+        int t = batch.width();
+        try (NDManager scope = lm.manager().newSubManager()) {
+            float[] flat = labelLogProbs(lm, scope, f, b, t).neg().toFloatArray();
+            float[][] rows = new float[b][];
+            for (int i = 0; i < b; i++) {
+                rows[i] = java.util.Arrays.copyOfRange(flat, i * t, (i + 1) * t);
+            }
+            return rows;
+        }
+    }
+
     private static NDArray meanLoss(CausalLM lm, NDManager scope, Flat f, int b, int t) {
+        return labelLogProbs(lm, scope, f, b, t).mul(Tensors.of(scope, f.mask, new Shape(b, t))).sum()
+                .mul(Tensors.scalar(scope, -1.0 / f.counted, DataType.FLOAT32));
+    }
+
+    /** log p(label) at every position, {@code [b, t]}. */
+    private static NDArray labelLogProbs(CausalLM lm, NDManager scope, Flat f, int b, int t) {
         NDArray input = Tensors.of(scope, f.ids, new Shape(b, t));
         NDArray logits = lm.unembed(lm.hidden(lm.embed(input), null));
         // every index and constant here is owned by PyTorch: autograd keeps them for the backward pass
-        NDArray picked = logits.logSoftmax(-1).gather(Tensors.of(scope, f.labels, new Shape(b, t, 1)), 2);
-        return picked.reshape(b, t).mul(Tensors.of(scope, f.mask, new Shape(b, t))).sum()
-                .mul(Tensors.scalar(scope, -1.0 / f.counted, DataType.FLOAT32));
+        return logits.logSoftmax(-1).gather(Tensors.of(scope, f.labels, new Shape(b, t, 1)), 2).reshape(b, t);
     }
 
     private record Flat(long[] ids, long[] labels, float[] mask, int counted) {
